@@ -1,0 +1,116 @@
+"""The ``printgen`` command: parse options, load content, call one function per command.
+
+Heavy libraries (WeasyPrint, python-pptx) are imported inside the commands that need them,
+so ``printgen --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from generator import __version__
+from generator.errors import EXIT_FAILURE, PrintgenError
+
+log = logging.getLogger("printgen")
+
+
+class _Settings:
+    verbose = False
+    quiet = False
+
+
+settings = _Settings()
+
+
+def _existing_dir(ctx: click.Context, param: click.Parameter, value: str) -> Path:
+    path = Path(value)
+    if not path.is_dir():
+        hint = " (run printgen in the printgen folder, or pass --content DIR)" if param.name == "content_dir" else ""
+        raise click.BadParameter(f"folder '{value}' does not exist{hint}", ctx=ctx, param=param)
+    return path
+
+
+content_option = click.option(
+    "--content", "content_dir", default="content", show_default=True, metavar="DIR",
+    callback=_existing_dir, help="Folder with the content files.",
+)
+out_option = click.option(
+    "--out", "out_dir", default="output", show_default=True, metavar="DIR", type=click.Path(file_okay=False, path_type=Path),
+    help="Folder the materials are written to.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="printgen")
+@click.option("-v", "--verbose", is_flag=True, help="Say more, and show tracebacks of internal errors.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+def cli(verbose: bool, quiet: bool) -> None:
+    """Make printable training material (handouts, cards, posters, slides) from the content
+    of 「介護支援専門員自身が考える今後の“目指すべき介護支援専門員像”」.
+
+    Edit the text in content/, then run `printgen check` and a material command.
+    """
+    if verbose and quiet:
+        raise click.UsageError("-v/--verbose and -q/--quiet cannot be used together")
+    settings.verbose, settings.quiet = verbose, quiet
+    level = logging.DEBUG if verbose else logging.ERROR if quiet else logging.WARNING
+    logging.basicConfig(level=level, format="%(name)s: %(levelname)s: %(message)s", force=True)
+    # WeasyPrint's own warnings (unsupported CSS and the like) are for developers.
+    logging.getLogger("weasyprint").setLevel(logging.DEBUG if verbose else logging.CRITICAL)
+    logging.getLogger("fontTools").setLevel(logging.WARNING if verbose else logging.ERROR)
+
+
+def say(message: str) -> None:
+    """Progress and results for the user (suppressed by -q)."""
+    if not settings.quiet:
+        click.echo(message)
+
+
+@cli.command()
+@content_option
+def check(content_dir: Path) -> None:
+    """Validate the content and check every character is in the bundled fonts.
+
+    Reports every problem at once, as FILE:LINE: error: KEY: MESSAGE.
+    Exit status: 0 clean, 1 content errors, 2 usage errors.
+    """
+    from generator.content import load_content, display_path
+
+    content = load_content(content_dir)
+    texts = list(content.texts())
+    say(
+        f"{display_path(content_dir)}/: OK: {len(content.introduction.sections)} sections, "
+        f"{len(content.viewpoints.viewpoints)} viewpoints with {sum(len(v.points) for v in content.viewpoints.viewpoints)} points, "
+        f"{len(content.messages.messages)} one-line messages, {sum(map(len, texts)):,} characters, "
+        f"all in the bundled fonts"
+    )
+
+
+def main() -> None:
+    """Entry point: user errors without traceback; internal errors briefly (traceback with -v)."""
+    try:
+        cli.main(prog_name="printgen", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("printgen: interrupted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:  # PrintgenError and click's usage errors
+        exc.show()
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("printgen: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug in printgen
+        if settings.verbose:
+            traceback.print_exc()
+        click.echo(
+            f"printgen: internal error: {exc.__class__.__name__}: {exc}\n"
+            "This is a bug in printgen, not in your content. Run again with -v for details.",
+            err=True,
+        )
+        sys.exit(EXIT_FAILURE)
+    sys.exit(0)

@@ -1,0 +1,521 @@
+"""Read ``content/`` into the :mod:`generator.model`, reporting every problem at once.
+
+Each problem becomes a :class:`~generator.errors.Diagnostic` naming file, line and key path;
+after all files are read, any problems are raised together as one
+:class:`~generator.errors.ContentError`.
+
+Text rules (documented for editors in ``docs/content-format.md``):
+- leading and trailing white space is removed;
+- a text written over several lines is joined: no space between two Japanese characters, one
+  space otherwise (so a line broken in an editor does not put a gap into Japanese text);
+- zero-width spaces, word joiners and byte-order marks (often pasted from web pages) are removed;
+- control characters and lone surrogates are errors.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import yaml
+
+from generator.errors import ContentError, Diagnostic
+from generator.fonts import check_glyphs, describe_char
+from generator.model import (
+    POINT_MARKERS,
+    Content,
+    Correction,
+    Document,
+    Encouragement,
+    Introduction,
+    Message,
+    Messages,
+    Section,
+    Source,
+    Text,
+    Viewpoint,
+    Viewpoints,
+)
+from generator.templates import template_texts
+
+DOCUMENT = "document.yaml"
+INTRODUCTION = "introduction.yaml"
+VIEWPOINTS = "viewpoints.yaml"
+ENCOURAGEMENT = "encouragement.yaml"
+MESSAGES = "messages.yaml"
+CONTENT_FILES = (DOCUMENT, INTRODUCTION, VIEWPOINTS, ENCOURAGEMENT, MESSAGES)
+
+# A content file larger than this is refused before parsing (the bundled files are ~10 KB).
+MAX_FILE_BYTES = 2_000_000
+# A single text longer than this is refused (the longest bundled paragraph is ~470 characters).
+MAX_TEXT_CHARS = 5_000
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID_MAX = 60
+_REMOVED_CHARS = dict.fromkeys(map(ord, "\u200b\u2060\ufeff"))
+_NULL_TAG = "tag:yaml.org,2002:null"
+
+
+def display_path(path: Path) -> str:
+    """``path`` as the user should see it: relative to the working directory when inside it."""
+    path = Path(path).absolute()
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:  # outside the working directory
+        return str(path)
+
+
+def load_content(content_dir: Path) -> Content:
+    """Read and validate every content file; raise :class:`ContentError` listing all problems."""
+    content_dir = Path(content_dir)
+    diagnostics: list[Diagnostic] = []
+    readers = {name: _FileReader(content_dir / name, diagnostics) for name in CONTENT_FILES}
+    roots = {name: reader.load() for name, reader in readers.items()}
+    ids = _IdRegistry(diagnostics)
+
+    parts = {
+        DOCUMENT: _read_document,
+        INTRODUCTION: _read_introduction,
+        VIEWPOINTS: _read_viewpoints,
+        ENCOURAGEMENT: _read_encouragement,
+        MESSAGES: _read_messages,
+    }
+    model = {}
+    for name, read in parts.items():
+        root = roots[name]
+        model[name] = read(readers[name], root, ids) if root is not None else None
+
+    texts = [t for reader in readers.values() for t in reader.texts]
+    diagnostics += check_glyphs((t, t.source.path, t.source.line, t.source.key) for t in texts)
+    diagnostics += check_glyphs([(POINT_MARKERS, "generator/model.py", None, "POINT_MARKERS")])
+    diagnostics += check_glyphs(template_texts())
+    if diagnostics:
+        order = {display_path(content_dir / name): i for i, name in enumerate(CONTENT_FILES)}
+        diagnostics.sort(key=lambda d: (order.get(d.path, len(order)), d.path, d.line or 0))
+        raise ContentError(diagnostics)
+    return Content(
+        document=model[DOCUMENT],
+        introduction=model[INTRODUCTION],
+        viewpoints=model[VIEWPOINTS],
+        encouragement=model[ENCOURAGEMENT],
+        messages=model[MESSAGES],
+        content_dir=content_dir,
+    )
+
+
+# --- one file -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Field:
+    name: str
+    required: bool = True
+
+
+class _FileReader:
+    """Reads one YAML file into nodes and turns nodes into checked values, noting problems."""
+
+    def __init__(self, path: Path, diagnostics: list[Diagnostic]):
+        self.path = path
+        self.shown = display_path(path)
+        self.diagnostics = diagnostics
+        self.source_lines: list[str] = []
+        self.texts: list[Text] = []  # every text read, for the glyph check
+
+    # -- problems
+
+    def error(self, line: int | None, key: str, message: str) -> None:
+        self.diagnostics.append(Diagnostic(self.shown, line, key, message))
+
+    def error_at(self, node: yaml.Node, key: str, message: str) -> None:
+        self.error(node.start_mark.line + 1, key, message)
+
+    # -- the file
+
+    def load(self) -> yaml.Node | None:
+        """Parse the file into a node tree (safe: no tags are constructed), or note why not."""
+        if not self.path.is_file():
+            what = "is a folder, not a file" if self.path.exists() else "is missing"
+            self.error(None, "file", f"the content file {what}; expected {self.path.name} in {display_path(self.path.parent)}/")
+            return None
+        size = self.path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            self.error(None, "file", f"file is too large ({size:,} bytes); a content file may be at most {MAX_FILE_BYTES:,} bytes")
+            return None
+        data = self.path.read_bytes()
+        text = self._decode(data)
+        if text is None:
+            return None
+        self.source_lines = text.splitlines()
+        try:
+            root = yaml.compose(text, Loader=yaml.SafeLoader)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + 1 if mark else None
+            column = f"column {mark.column + 1}: " if mark else ""
+            problem = exc.problem or exc.context or "invalid YAML"
+            if exc.problem and exc.context and exc.context_mark:
+                problem += f" ({exc.context} at line {exc.context_mark.line + 1})"
+            self.error(line, "syntax", f"{column}{problem}{_syntax_hint(problem)}")
+            return None
+        except yaml.reader.ReaderError as exc:  # a character YAML does not allow
+            line = text[: exc.position].count("\n") + 1
+            self.error(line, "syntax", f"{describe_char(chr(exc.character))} is not allowed in a content file" if isinstance(exc.character, int) else str(exc))
+            return None
+        if root is None:
+            self.error(1, "file", "the file is empty; expected keys such as the ones in the bundled content")
+            return None
+        return root
+
+    def _decode(self, data: bytes) -> str | None:
+        if b"\x00" in data:
+            self.error(None, "file", "this is not a text file (it contains NUL bytes); expected UTF-8 text")
+            return None
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            hint = ""
+            try:
+                data.decode("cp932")
+                hint = " (it looks like Shift_JIS: save the file as UTF-8)"
+            except UnicodeDecodeError:
+                pass
+            self.error(line, "file", f"the file is not valid UTF-8 text at byte {exc.start}{hint}")
+            return None
+
+    # -- shapes
+
+    def mapping(self, node: yaml.Node | None, key: str, fields: list[_Field]) -> dict[str, yaml.Node] | None:
+        """Check ``node`` is a mapping with exactly the known keys; return key -> value node."""
+        if node is None:
+            return None
+        if not isinstance(node, yaml.MappingNode):
+            self.error_at(node, key or "file", f"expected keys and values (key: value), found {_describe(node)}")
+            return None
+        known = {f.name: f for f in fields}
+        found: dict[str, yaml.Node] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            name = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            here = _join(key, str(name))
+            if not isinstance(name, str) or name not in known:
+                shown = name if isinstance(name, str) else _describe(key_node)
+                self.error_at(key_node, here if name else key or "file", _unknown_key(shown, known))
+                continue
+            if name in found:
+                self.error_at(key_node, here, f"duplicate key '{name}' (first given at line {first_line[name]})")
+                continue
+            found[name] = value_node
+            first_line[name] = key_node.start_mark.line + 1
+        for f in fields:
+            if f.required and f.name not in found:
+                self.error_at(node, _join(key, f.name), f"missing required key '{f.name}'")
+        return found
+
+    def sequence(self, node: yaml.Node | None, key: str, *, min_items: int = 1, max_items: int | None = None) -> list[yaml.Node] | None:
+        if node is None:
+            return None
+        if not isinstance(node, yaml.SequenceNode):
+            self.error_at(node, key, f"expected a list (lines starting with '- '), found {_describe(node)}")
+            return None
+        count = len(node.value)
+        if count < min_items:
+            self.error_at(node, key, f"expected at least {min_items} item{'s' if min_items > 1 else ''}, found {count}")
+            return None
+        if max_items is not None and count > max_items:
+            self.error_at(node, key, f"expected at most {max_items} items, found {count}")
+            return None
+        return list(node.value)
+
+    def text(self, node: yaml.Node | None, key: str) -> Text | None:
+        """A non-empty piece of text. Any scalar counts (``2021`` is the text "2021")."""
+        if node is None:
+            return None
+        if not isinstance(node, yaml.ScalarNode):
+            self.error_at(node, key, f"expected text, found {_describe(node)}")
+            return None
+        if node.tag == _NULL_TAG and node.style is None:
+            self.error_at(node, key, "expected text, found nothing (write the text after the colon)")
+            return None
+        if not node.tag.startswith("tag:yaml.org,2002:") or node.tag.startswith("tag:yaml.org,2002:python"):
+            self.error_at(node, key, f"YAML tags such as '{node.tag.replace('tag:yaml.org,2002:', '!!')}' are not allowed; write plain text")
+            return None
+        value = self._scalar_text(node)
+        value = value.translate(_REMOVED_CHARS).replace("\t", " ").strip()
+        if not value:
+            self.error_at(node, key, "expected text, found empty text")
+            return None
+        if len(value) > MAX_TEXT_CHARS:
+            self.error_at(node, key, f"text is too long ({len(value):,} characters); at most {MAX_TEXT_CHARS:,} are allowed")
+            return None
+        for index, char in enumerate(value):
+            problem = _bad_char(char)
+            if problem:
+                self.error_at(node, key, f"{problem} at character {index + 1} of the text")
+                return None
+        text = Text(value, Source(self.shown, node.start_mark.line + 1, key))
+        self.texts.append(text)
+        return text
+
+    def _scalar_text(self, node: yaml.ScalarNode) -> str:
+        """The scalar's text, with line breaks joined by the rule in the module docstring."""
+        start, end = node.start_mark.line, node.end_mark.line
+        if node.style in (None, ">", "|") and end > start and self.source_lines:
+            raw = self.source_lines[start : end + 1]
+            if node.style is None:
+                raw[0] = raw[0][node.start_mark.column :]
+                raw[-1] = raw[-1][: node.end_mark.column] if end < len(self.source_lines) else raw[-1]
+            else:
+                raw = raw[1:]  # the line with the '|' or '>' indicator
+            pieces = [line.strip() for line in raw]
+            return _join_lines([p for p in pieces if p and not p.startswith("#")] if node.style else [p for p in pieces if p])
+        if "\n" in node.value:
+            return _join_lines([p.strip() for p in node.value.split("\n") if p.strip()])
+        return node.value
+
+    def text_list(self, node: yaml.Node | None, key: str, *, min_items: int = 1, max_items: int | None = None) -> tuple[Text, ...] | None:
+        items = self.sequence(node, key, min_items=min_items, max_items=max_items)
+        if items is None:
+            return None
+        texts = [self.text(item, f"{key}[{i}]") for i, item in enumerate(items)]
+        return None if any(t is None for t in texts) else tuple(texts)
+
+    def ident(self, node: yaml.Node | None, key: str, ids: "_IdRegistry") -> Text | None:
+        value = self.text(node, key)
+        if value is None:
+            return None
+        if len(value) > ID_MAX or not ID_PATTERN.match(value):
+            self.error_at(node, key, f"expected an id of lowercase letters a-z, digits and single hyphens (at most {ID_MAX} characters), found '{value}'")
+            return None
+        ids.add(value)
+        return value
+
+    def objects(self, node: yaml.Node | None, key: str, read_one: Callable[[yaml.Node, str, int], object], *, min_items: int = 1, max_items: int | None = None) -> tuple | None:
+        items = self.sequence(node, key, min_items=min_items, max_items=max_items)
+        if items is None:
+            return None
+        results = [read_one(item, f"{key}[{i}]", i) for i, item in enumerate(items)]
+        return None if any(r is None for r in results) else tuple(results)
+
+    def corrections(self, node: yaml.Node | None, key: str, texts: tuple[Text, ...] | None) -> tuple[Correction, ...] | None:
+        """Typo corrections of one item: each ``corrected`` must stand in exactly one of its texts."""
+        if node is None:
+            return ()
+
+        def read_one(item: yaml.Node, here: str, _: int) -> Correction | None:
+            fields = self.mapping(item, here, [_Field("original"), _Field("corrected")])
+            if fields is None:
+                return None
+            original = self.text(fields.get("original"), f"{here}.original")
+            corrected = self.text(fields.get("corrected"), f"{here}.corrected")
+            if original is None or corrected is None:
+                return None
+            if texts is not None:
+                holders = sum(t.count(corrected) for t in texts)
+                if holders != 1:
+                    found = "nowhere" if holders == 0 else f"{holders} times"
+                    self.error_at(item, f"{here}.corrected", f"the corrected text '{corrected}' must appear exactly once in this item's text, found {found}")
+                    return None
+            return Correction(original=original, corrected=corrected)
+
+        return self.objects(node, key, read_one)
+
+
+class _IdRegistry:
+    """Ids are used in file names, so they must be unique across all content."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        self.diagnostics = diagnostics
+        self.seen: dict[str, Source] = {}
+
+    def add(self, value: Text) -> None:
+        if value in self.seen:
+            first = self.seen[value]
+            src = value.source
+            self.diagnostics.append(Diagnostic(src.path, src.line, src.key, f"duplicate id '{value}' (already used at {first.path}:{first.line}, {first.key})"))
+        else:
+            self.seen[value] = value.source
+
+
+# --- the five files -------------------------------------------------------------------------
+
+
+def _read_document(r: _FileReader, root: yaml.Node, ids: _IdRegistry) -> Document | None:
+    f = r.mapping(root, "", [_Field(n) for n in ("title", "committee", "programme", "date", "date_iso", "credit")])
+    if f is None:
+        return None
+    values = dict(
+        title_lines=r.text_list(f.get("title"), "title"),
+        committee=r.text(f.get("committee"), "committee"),
+        programme=r.text(f.get("programme"), "programme"),
+        date=r.text(f.get("date"), "date"),
+        date_iso=r.text(f.get("date_iso"), "date_iso"),
+        credit=r.text(f.get("credit"), "credit"),
+    )
+    date_iso = values["date_iso"]
+    if date_iso is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", date_iso):
+        r.error_at(f["date_iso"], "date_iso", f"expected a year and month as YYYY-MM (for example 2021-03), found '{date_iso}'")
+        return None
+    return _build(Document, values)
+
+
+def _read_introduction(r: _FileReader, root: yaml.Node, ids: _IdRegistry) -> Introduction | None:
+    f = r.mapping(root, "", [_Field("heading"), _Field("subheading"), _Field("opening"), _Field("sections")])
+    if f is None:
+        return None
+
+    def section(node: yaml.Node, key: str, _: int) -> Section | None:
+        s = r.mapping(node, key, [_Field("id"), _Field("heading"), _Field("paragraphs")])
+        if s is None:
+            return None
+        return _build(Section, dict(
+            id=r.ident(s.get("id"), f"{key}.id", ids),
+            heading=r.text(s.get("heading"), f"{key}.heading"),
+            paragraphs=r.text_list(s.get("paragraphs"), f"{key}.paragraphs"),
+        ))
+
+    return _build(Introduction, dict(
+        heading=r.text(f.get("heading"), "heading"),
+        subheading=r.text(f.get("subheading"), "subheading"),
+        opening=r.text_list(f.get("opening"), "opening"),
+        sections=r.objects(f.get("sections"), "sections", section),
+    ))
+
+
+def _read_viewpoints(r: _FileReader, root: yaml.Node, ids: _IdRegistry) -> Viewpoints | None:
+    f = r.mapping(root, "", [_Field("lead"), _Field("heading"), _Field("viewpoints")])
+    if f is None:
+        return None
+
+    def viewpoint(node: yaml.Node, key: str, index: int) -> Viewpoint | None:
+        v = r.mapping(node, key, [_Field("id"), _Field("title"), _Field("points"), _Field("corrections", required=False)])
+        if v is None:
+            return None
+        points = r.text_list(v.get("points"), f"{key}.points", max_items=len(POINT_MARKERS))
+        title = r.text(v.get("title"), f"{key}.title")
+        return _build(Viewpoint, dict(
+            id=r.ident(v.get("id"), f"{key}.id", ids),
+            number=index + 1,
+            title=title,
+            points=points,
+            corrections=r.corrections(v.get("corrections"), f"{key}.corrections", _known(title, *(points or ()))),
+        ))
+
+    return _build(Viewpoints, dict(
+        lead=r.text(f.get("lead"), "lead"),
+        heading=r.text(f.get("heading"), "heading"),
+        viewpoints=r.objects(f.get("viewpoints"), "viewpoints", viewpoint),
+    ))
+
+
+def _read_encouragement(r: _FileReader, root: yaml.Node, ids: _IdRegistry) -> Encouragement | None:
+    names = ("title", "subtitle", "lead", "message_heading", "paragraphs", "slogan")
+    f = r.mapping(root, "", [_Field(n) for n in names])
+    if f is None:
+        return None
+    return _build(Encouragement, dict(
+        title_lines=r.text_list(f.get("title"), "title"),
+        subtitle=r.text(f.get("subtitle"), "subtitle"),
+        lead=r.text(f.get("lead"), "lead"),
+        message_heading=r.text(f.get("message_heading"), "message_heading"),
+        paragraphs=r.text_list(f.get("paragraphs"), "paragraphs"),
+        slogan=r.text(f.get("slogan"), "slogan"),
+    ))
+
+
+def _read_messages(r: _FileReader, root: yaml.Node, ids: _IdRegistry) -> Messages | None:
+    f = r.mapping(root, "", [_Field("heading"), _Field("messages")])
+    if f is None:
+        return None
+
+    def message(node: yaml.Node, key: str, index: int) -> Message | None:
+        m = r.mapping(node, key, [_Field("id"), _Field("title"), _Field("body"), _Field("corrections", required=False)])
+        if m is None:
+            return None
+        title = r.text(m.get("title"), f"{key}.title")
+        body = r.text(m.get("body"), f"{key}.body")
+        return _build(Message, dict(
+            id=r.ident(m.get("id"), f"{key}.id", ids),
+            number=index + 1,
+            title=title,
+            body=body,
+            corrections=r.corrections(m.get("corrections"), f"{key}.corrections", _known(title, body)),
+        ))
+
+    return _build(Messages, dict(
+        heading=r.text(f.get("heading"), "heading"),
+        messages=r.objects(f.get("messages"), "messages", message),
+    ))
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _build(cls, values: dict):
+    """``cls(**values)`` unless a value failed (and was reported)."""
+    if any(v is None for v in values.values()):
+        return None
+    return cls(**values)
+
+
+def _known(*texts: Text | None) -> tuple[Text, ...] | None:
+    return None if any(t is None for t in texts) else tuple(texts)
+
+
+def _join(key: str, name: str) -> str:
+    return f"{key}.{name}" if key else name
+
+
+def _describe(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "keys and values (key: value)"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if node.tag == _NULL_TAG and node.style is None:
+        return "nothing"
+    value = node.value if len(node.value) <= 30 else node.value[:30] + "…"
+    return f"text '{value}'"
+
+
+def _unknown_key(name: str, known: dict) -> str:
+    names = sorted(known)
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return f"unknown key '{name}'{hint} (expected one of: {', '.join(names)})"
+
+
+def _syntax_hint(problem: str) -> str:
+    if "mapping values are not allowed" in problem:
+        return " (a ': ' inside a text? put the whole text in double quotes)"
+    if "found character '\\t'" in problem or "found a tab" in problem:
+        return " (indent with spaces, not tabs)"
+    return ""
+
+
+def _bad_char(char: str) -> str | None:
+    code = ord(char)
+    if 0xD800 <= code <= 0xDFFF:
+        return f"lone surrogate U+{code:04X} (a broken character) is not allowed"
+    if unicodedata.category(char) == "Cc" and char != "\t":
+        return f"control character U+{code:04X} is not allowed"
+    return None
+
+
+def _is_wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def _join_lines(lines: list[str]) -> str:
+    """Join lines of one text: nothing between two Japanese characters, a space otherwise."""
+    out = ""
+    for line in lines:
+        if out and not (_is_wide(out[-1]) or _is_wide(line[0])):
+            out += " "
+        out += line
+    return out

@@ -1,0 +1,62 @@
+"""WeasyPrint, set up once for every PDF renderer: bundled fonts only, no network.
+
+Import :func:`weasyprint` from here, never ``import weasyprint`` directly: fontconfig must be
+pointed at fonts/ before WeasyPrint loads it (see :func:`generator.fonts.use_bundled_fonts_only`).
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from generator.fonts import FONTS_DIR, use_bundled_fonts_only
+from generator.templates import TEMPLATES_DIR
+
+ALLOWED_DIRS = (FONTS_DIR, TEMPLATES_DIR)
+
+
+@functools.lru_cache(maxsize=None)
+def weasyprint():
+    """The weasyprint module, imported with fontconfig seeing only the bundled fonts."""
+    use_bundled_fonts_only()
+    import weasyprint as module
+
+    return module
+
+
+@functools.lru_cache(maxsize=None)
+def font_config():
+    """One FontConfiguration shared by every document of the process (saves time per document)."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    weasyprint()
+    return FontConfiguration()
+
+
+def url_fetcher():
+    """A fetcher that reads only files under fonts/ and templates/ (and data: URLs)."""
+    module = weasyprint()
+    from weasyprint.urls import URLFetcher
+
+    class ProjectFilesFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            if url.startswith("file:"):
+                from urllib.parse import unquote, urlparse
+
+                path = Path(unquote(urlparse(url).path)).resolve()
+                if any(path.is_relative_to(d.resolve()) for d in ALLOWED_DIRS):
+                    return super().fetch(url, headers)
+            raise ValueError(f"printgen reads no files outside fonts/ and templates/: {url}")
+
+    del module
+    return ProjectFilesFetcher(allowed_protocols=("file", "data"))
+
+
+def html_to_pdf(html: str, *, base_dir: Path = TEMPLATES_DIR, **write_options) -> tuple[bytes, int]:
+    """Render an HTML string to PDF bytes; return ``(pdf, page_count)``."""
+    wp = weasyprint()
+    document = wp.HTML(string=html, base_url=str(base_dir) + "/", url_fetcher=url_fetcher()).render(font_config=font_config())
+    pdf = document.write_pdf(font_config=font_config(), **write_options)
+    return pdf, len(document.pages)

@@ -1,0 +1,48 @@
+"""The only code that writes into the output folder: safe paths, atomic writes.
+
+Every file is written to a temporary name beside its destination and renamed over it, so an
+interrupted or failed build never leaves a half-written file and the previous good file stays.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from generator.errors import PrintgenError
+
+
+class OutputWriter:
+    """Writes files under ``out_dir``; refuses paths that would leave it or be written twice."""
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = Path(out_dir)
+        self.written: dict[Path, str] = {}
+
+    def path_for(self, name: str) -> Path:
+        """The destination of ``name`` (a relative path with '/' separators) inside ``out_dir``."""
+        parts = name.split("/")
+        if not name or name.startswith("/") or any(p in ("", ".", "..") or "\\" in p or ":" in p for p in parts):
+            raise ValueError(f"unsafe output file name {name!r}")
+        return self.out_dir.joinpath(*parts)
+
+    def write(self, name: str, data: bytes, *, owner: str = "") -> Path:
+        """Write ``data`` to ``out_dir/name`` atomically and return the path."""
+        dest = self.path_for(name)
+        if dest in self.written and self.written[dest] != owner:
+            raise ValueError(f"{name} is written by both {self.written[dest]} and {owner}")
+        try:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    f.write(data)
+                os.replace(tmp, dest)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError as exc:
+            raise PrintgenError(f"{dest}: error: output: cannot write the file ({exc.strerror or exc})") from None
+        self.written[dest] = owner
+        return dest
