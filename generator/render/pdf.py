@@ -58,5 +58,5 @@ def html_to_pdf(html: str, *, base_dir: Path = TEMPLATES_DIR, **write_options) -
     """Render an HTML string to PDF bytes; return ``(pdf, page_count)``."""
     wp = weasyprint()
     document = wp.HTML(string=html, base_url=str(base_dir) + "/", url_fetcher=url_fetcher()).render(font_config=font_config())
-    pdf = document.write_pdf(font_config=font_config(), **write_options)
+    pdf = document.write_pdf(**write_options)
     return pdf, len(document.pages)
