@@ -201,12 +201,15 @@ class _FileReader:
         known = {f.name: f for f in fields}
         found: dict[str, yaml.Node] = {}
         first_line: dict[str, int] = {}
+        misspelt: set[str | None] = set()  # known keys an unknown key looks like a typo of
         for key_node, value_node in node.value:
             name = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
             here = _join(key, str(name))
             if not isinstance(name, str) or name not in known:
                 shown = name if isinstance(name, str) else _describe(key_node)
-                self.error_at(key_node, here if name else key or "file", _unknown_key(shown, known))
+                message, suggested = _unknown_key(shown, known)
+                self.error_at(key_node, here if name else key or "file", message)
+                misspelt.add(suggested)
                 continue
             if name in found:
                 self.error_at(key_node, here, f"duplicate key '{name}' (first given at line {first_line[name]})")
@@ -214,7 +217,7 @@ class _FileReader:
             found[name] = value_node
             first_line[name] = key_node.start_mark.line + 1
         for f in fields:
-            if f.required and f.name not in found:
+            if f.required and f.name not in found and f.name not in misspelt:
                 self.error_at(node, _join(key, f.name), f"missing required key '{f.name}'")
         return found
 
@@ -483,11 +486,12 @@ def _describe(node: yaml.Node) -> str:
     return f"text '{value}'"
 
 
-def _unknown_key(name: str, known: dict) -> str:
+def _unknown_key(name: str, known: dict) -> tuple[str, str | None]:
+    """The message for an unknown key, and the known key it is probably a typo of."""
     names = sorted(known)
     close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
     hint = f"; did you mean '{close[0]}'?" if close else ""
-    return f"unknown key '{name}'{hint} (expected one of: {', '.join(names)})"
+    return f"unknown key '{name}'{hint} (expected one of: {', '.join(names)})", (close[0] if close else None)
 
 
 def _syntax_hint(problem: str) -> str:
