@@ -91,6 +91,24 @@ def check(content_dir: Path) -> None:
     )
 
 
+@cli.command()
+@content_option
+@out_option
+def build(content_dir: Path, out_dir: Path) -> None:
+    """Build every material (handout, cards, poster, deck) with default options."""
+    import time
+
+    from generator.build import build as build_all
+    from generator.content import load_content
+    from generator.render import load_renderers
+
+    start = time.perf_counter()
+    content = load_content(content_dir)
+    renderers = [cls() for cls in load_renderers().values()]
+    written = build_all(content, renderers, out_dir, progress=say)
+    say(f"built {len(written)} files in {time.perf_counter() - start:.1f} s")
+
+
 def main() -> None:
     """Entry point: user errors without traceback; internal errors briefly (traceback with -v)."""
     try:

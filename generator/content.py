@@ -198,6 +198,9 @@ class _FileReader:
         if not isinstance(node, yaml.MappingNode):
             self.error_at(node, key or "file", f"expected keys and values (key: value), found {_describe(node)}")
             return None
+        if node.tag != "tag:yaml.org,2002:map":
+            self.error_at(node, key or "file", f"YAML tags such as '{_short_tag(node.tag)}' are not allowed; write plain keys and values")
+            return None
         known = {f.name: f for f in fields}
         found: dict[str, yaml.Node] = {}
         first_line: dict[str, int] = {}
@@ -227,6 +230,9 @@ class _FileReader:
         if not isinstance(node, yaml.SequenceNode):
             self.error_at(node, key, f"expected a list (lines starting with '- '), found {_describe(node)}")
             return None
+        if node.tag != "tag:yaml.org,2002:seq":
+            self.error_at(node, key, f"YAML tags such as '{_short_tag(node.tag)}' are not allowed; write a plain list")
+            return None
         count = len(node.value)
         if count < min_items:
             self.error_at(node, key, f"expected at least {min_items} item{'s' if min_items > 1 else ''}, found {count}")
@@ -247,7 +253,7 @@ class _FileReader:
             self.error_at(node, key, "expected text, found nothing (write the text after the colon)")
             return None
         if not node.tag.startswith("tag:yaml.org,2002:") or node.tag.startswith("tag:yaml.org,2002:python"):
-            self.error_at(node, key, f"YAML tags such as '{node.tag.replace('tag:yaml.org,2002:', '!!')}' are not allowed; write plain text")
+            self.error_at(node, key, f"YAML tags such as '{_short_tag(node.tag)}' are not allowed; write plain text")
             return None
         value = self._scalar_text(node)
         value = value.translate(_REMOVED_CHARS).replace("\t", " ").strip()
@@ -469,6 +475,10 @@ def _build(cls, values: dict):
 
 def _known(*texts: Text | None) -> tuple[Text, ...] | None:
     return None if any(t is None for t in texts) else tuple(texts)
+
+
+def _short_tag(tag: str) -> str:
+    return tag.replace("tag:yaml.org,2002:", "!!")
 
 
 def _join(key: str, name: str) -> str:

@@ -122,10 +122,13 @@ def test_file_saved_as_shift_jis(project):
 
 
 def test_yaml_tags_are_refused(project):
-    project.edit("messages.yaml", "heading: ひとことメッセージ", "heading: !!python/object/apply:os.system [echo]")
+    project.edit("messages.yaml", "heading: ひとことメッセージ", "heading: !!python/object/apply:os.system echo")
     result = check(project)
     assert result.exit_code == 1
-    assert "error: heading: expected text, found a list" in result.stderr
+    line = line_of(project, "messages.yaml", "heading: !!python")
+    assert result.stderr.splitlines() == [
+        f"content/messages.yaml:{line}: error: heading: YAML tags such as '!!python/object/apply:os.system' are not allowed; write plain text"
+    ]
 
 
 def test_typo_correction_must_match_the_text(project):

@@ -44,3 +44,16 @@ REGISTRY: dict[str, type[Renderer]] = {}
 def register(cls: type[Renderer]) -> type[Renderer]:
     REGISTRY[cls.name] = cls
     return cls
+
+
+# The modules that define the renderers, in the order `build` makes them.
+RENDERER_MODULES = ("handout", "cards", "poster", "deck")
+
+
+def load_renderers() -> dict[str, type[Renderer]]:
+    """Import every renderer module (cheap: they import WeasyPrint/python-pptx only when rendering)."""
+    import importlib
+
+    for module in RENDERER_MODULES:
+        importlib.import_module(f"generator.render.{module}")
+    return REGISTRY

@@ -1,0 +1,26 @@
+#!/bin/sh
+# Set up printgen on a fresh machine: the system libraries WeasyPrint needs (when missing and
+# we may install them), a virtual environment in .venv, and printgen with its test tools.
+set -eu
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3}
+
+# WeasyPrint draws text with Pango; Debian-like systems without it get it from apt.
+if ! ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0'; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "setup: installing Pango for WeasyPrint (apt-get)"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null
+    else
+        echo "setup: Pango is missing; install libpango-1.0-0 and libpangoft2-1.0-0 (see README)" >&2
+        exit 1
+    fi
+fi
+
+if [ ! -x .venv/bin/python ]; then
+    echo "setup: creating .venv"
+    "$PY" -m venv .venv
+fi
+echo "setup: installing printgen and its dependencies into .venv"
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+touch .venv/.printgen-installed
