@@ -159,6 +159,10 @@ class _FileReader:
             line = mark.line + 1 if mark else None
             column = f"column {mark.column + 1}: " if mark else ""
             problem = exc.problem or exc.context or "invalid YAML"
+            if "end of stream" in problem and exc.context_mark and "quoted" in (exc.context or ""):
+                mark = exc.context_mark  # where the unclosed quote starts, not the end of the file
+                self.error(mark.line + 1, "syntax", f"column {mark.column + 1}: a quoted text is not closed (add the closing quote)")
+                return None
             if exc.problem and exc.context and exc.context_mark:
                 problem += f" ({exc.context} at line {exc.context_mark.line + 1})"
             self.error(line, "syntax", f"{column}{problem}{_syntax_hint(problem)}")
@@ -208,10 +212,12 @@ class _FileReader:
         for key_node, value_node in node.value:
             name = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
             here = _join(key, str(name))
-            if not isinstance(name, str) or name not in known:
-                shown = name if isinstance(name, str) else _describe(key_node)
-                message, suggested = _unknown_key(shown, known)
-                self.error_at(key_node, here if name else key or "file", message)
+            if not isinstance(name, str):
+                self.error_at(key_node, key or "file", f"expected a key name before the colon, found {_describe(key_node)}")
+                continue
+            if name not in known:
+                message, suggested = _unknown_key(name, known)
+                self.error_at(key_node, here, message)
                 misspelt.add(suggested)
                 continue
             if name in found:
