@@ -109,6 +109,17 @@ def build(content_dir: Path, out_dir: Path) -> None:
     say(f"built {len(written)} files in {time.perf_counter() - start:.1f} s")
 
 
+@cli.command()
+@out_option
+def preview(out_dir: Path) -> None:
+    """Write PNG thumbnails of every page and slide, and a contact sheet per material, to OUT/preview/."""
+    from generator.preview import preview as make_previews
+
+    written = make_previews(out_dir)
+    sheets = [p for p in written if p.parent.name == "preview"]
+    say(f"wrote {len(written) - len(sheets)} thumbnails and {len(sheets)} contact sheets to {out_dir / 'preview'}/")
+
+
 def main() -> None:
     """Entry point: user errors without traceback; internal errors briefly (traceback with -v)."""
     try:
