@@ -22,6 +22,14 @@ class Paper:
     height_mm: float
     font_pt: float  # body text; everything else is sized in em/rem from it
     margin: str  # CSS margin of @page: top right bottom left
+    measure: int  # characters per line: the text block is exactly this many em wide
+
+    def __post_init__(self):
+        # Japanese lines end flush only when the measure is a whole number of em (WeasyPrint
+        # cannot justify Japanese); it must fit between the side margins.
+        sides = [float(m.removesuffix("mm")) for m in self.margin.split()]
+        if self.measure * self.font_pt * 25.4 / 72 > self.width_mm - sides[1] - sides[3]:
+            raise ValueError(f"{self.name}: {self.measure} characters do not fit between the margins")
 
     @property
     def css_size(self) -> str:
@@ -31,9 +39,9 @@ class Paper:
 # Margins stay ≥ 15 mm everywhere: office printers clip up to ~5 mm, the running head and
 # folio sit inside the margin. B5 is JIS B5 (182 × 257 mm), not ISO B5 (176 × 250 mm).
 PAPERS = {
-    "A4": Paper("A4", 210, 297, 10.5, "22mm 20mm 20mm 20mm"),
-    "B5": Paper("B5", 182, 257, 10.5, "19mm 16mm 18mm 16mm"),
-    "A3": Paper("A3", 297, 420, 14.5, "30mm 28mm 28mm 28mm"),
+    "A4": Paper("A4", 210, 297, 10.5, "22mm 20mm 20mm 20mm", 45),
+    "B5": Paper("B5", 182, 257, 10.5, "19mm 16mm 18mm 16mm", 40),
+    "A3": Paper("A3", 297, 420, 14.5, "30mm 28mm 28mm 28mm", 47),
 }
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2b")
 CARDS_PER_PAGE = 10
