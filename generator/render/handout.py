@@ -23,6 +23,8 @@ class Paper:
     font_pt: float  # body text; everything else is sized in em/rem from it
     margin: str  # CSS margin of @page: top right bottom left
     measure: int  # characters per line: the text block is exactly this many em wide
+    cards_per_page: int = 10
+    dense: float = 1.0  # scale of the tables' and cards' type (small pages need it smaller)
 
     def __post_init__(self):
         # Japanese lines end flush only when the measure is a whole number of em (WeasyPrint
@@ -30,6 +32,12 @@ class Paper:
         sides = [float(m.removesuffix("mm")) for m in self.margin.split()]
         if self.measure * self.font_pt * 25.4 / 72 > self.width_mm - sides[1] - sides[3]:
             raise ValueError(f"{self.name}: {self.measure} characters do not fit between the margins")
+
+    @property
+    def cover_height_mm(self) -> float:
+        """Height of the cover's content box (the page minus its top and bottom margins)."""
+        top, _, bottom, _ = (float(m.removesuffix("mm")) for m in self.margin.split())
+        return self.height_mm - top - bottom - 1
 
     @property
     def css_size(self) -> str:
@@ -40,11 +48,10 @@ class Paper:
 # folio sit inside the margin. B5 is JIS B5 (182 × 257 mm), not ISO B5 (176 × 250 mm).
 PAPERS = {
     "A4": Paper("A4", 210, 297, 10.5, "22mm 20mm 20mm 20mm", 45),
-    "B5": Paper("B5", 182, 257, 10.5, "19mm 16mm 18mm 16mm", 40),
+    "B5": Paper("B5", 182, 257, 10.5, "19mm 16mm 18mm 16mm", 40, cards_per_page=8, dense=0.9),
     "A3": Paper("A3", 297, 420, 14.5, "30mm 28mm 28mm 28mm", 47),
 }
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2b")
-CARDS_PER_PAGE = 10
 
 
 @dataclass(frozen=True)
@@ -92,7 +99,7 @@ def handout_html(content: Content, paper: Paper) -> str:
     env = environment()
     install_filters(env)
     messages = content.messages.messages
-    pages = [messages[i:i + CARDS_PER_PAGE] for i in range(0, len(messages), CARDS_PER_PAGE)]
+    pages = [messages[i:i + paper.cards_per_page] for i in range(0, len(messages), paper.cards_per_page)]
     return env.get_template("handout/handout.html").render(
         c=content, doc=content.document, paper=paper, typeset_css=TYPESET_CSS,
         card_pages=pages, questions=worksheet_questions(content),
