@@ -120,6 +120,32 @@ def preview(out_dir: Path) -> None:
     say(f"wrote {len(written) - len(sheets)} thumbnails and {len(sheets)} contact sheets to {out_dir / 'preview'}/")
 
 
+@cli.command()
+@content_option
+@out_option
+@click.option("--paper", type=click.Choice(["A4", "B5", "A3"], case_sensitive=False), default="A4", show_default=True,
+              help="Paper size. B5 is JIS B5 (182 × 257 mm), the size Japanese offices use.")
+@click.option("--pdf-variant", type=click.Choice(["pdf/ua-1", "pdf/a-2b"], case_sensitive=False), default=None,
+              help="pdf/ua-1: tagged, accessible PDF; pdf/a-2b: archival PDF.")
+def handout(content_dir: Path, out_dir: Path, paper: str, pdf_variant: str | None) -> None:
+    """Write OUT/handout.pdf: the training handout (the whole text, the 4×4 overview of the
+    viewpoints, the twenty messages as cards, and a worksheet for group work)."""
+    import time
+
+    from generator.content import display_path, load_content
+    from generator.render.handout import HandoutRenderer
+    from generator.writer import OutputWriter
+
+    started = time.perf_counter()
+    content = load_content(content_dir)
+    renderer = HandoutRenderer({"paper": paper.upper(), "pdf_variant": pdf_variant.lower() if pdf_variant else None})
+    writer = OutputWriter(out_dir)
+    for artifact in renderer.render(content):
+        dest = writer.write(artifact.name, artifact.data, owner=renderer.name)
+        say(f"{display_path(dest)}: {artifact.pages} pages {paper.upper()}, {len(artifact.data) / 1024:.0f} KB, "
+            f"{time.perf_counter() - started:.2f} s")
+
+
 def main() -> None:
     """Entry point: user errors without traceback; internal errors briefly (traceback with -v)."""
     try:

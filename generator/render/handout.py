@@ -1,0 +1,125 @@
+"""The training handout: the whole text as one PDF, with an overview, message cards and a worksheet.
+
+Layout and all fixed wording live in ``templates/handout/``; this module chooses the paper,
+picks the worksheet questions out of the content and hands the model to the template.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.model import Content
+from generator.render import Artifact, Renderer, register
+from generator.render.typeset import TYPESET_CSS, install_filters, is_question, sentences
+
+
+@dataclass(frozen=True)
+class Paper:
+    """A paper size and the type size and margins that suit it."""
+
+    name: str
+    width_mm: float
+    height_mm: float
+    font_pt: float  # body text; everything else is sized in em/rem from it
+    margin: str  # CSS margin of @page: top right bottom left
+    measure: int  # characters per line: the text block is exactly this many em wide
+    cards_per_page: int = 10
+    dense: float = 1.0  # scale of the tables' and cards' type (small pages need it smaller)
+
+    def __post_init__(self):
+        # Japanese lines end flush only when the measure is a whole number of em (WeasyPrint
+        # cannot justify Japanese); it must fit between the side margins.
+        sides = [float(m.removesuffix("mm")) for m in self.margin.split()]
+        if self.measure * self.font_pt * 25.4 / 72 > self.width_mm - sides[1] - sides[3]:
+            raise ValueError(f"{self.name}: {self.measure} characters do not fit between the margins")
+
+    @property
+    def cover_height_mm(self) -> float:
+        """Height of the cover's content box (the page minus its top and bottom margins)."""
+        top, _, bottom, _ = (float(m.removesuffix("mm")) for m in self.margin.split())
+        return self.height_mm - top - bottom - 1
+
+    @property
+    def css_size(self) -> str:
+        return f"{self.width_mm:g}mm {self.height_mm:g}mm"
+
+
+# Margins stay ≥ 15 mm everywhere: office printers clip up to ~5 mm, the running head and
+# folio sit inside the margin. B5 is JIS B5 (182 × 257 mm), not ISO B5 (176 × 250 mm).
+PAPERS = {
+    "A4": Paper("A4", 210, 297, 10.5, "22mm 20mm 20mm 20mm", 45),
+    "B5": Paper("B5", 182, 257, 10.5, "19mm 16mm 18mm 16mm", 40, cards_per_page=8, dense=0.9),
+    "A3": Paper("A3", 297, 420, 14.5, "30mm 28mm 28mm 28mm", 47),
+}
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2b")
+
+
+@dataclass(frozen=True)
+class Question:
+    """Sentences of the text that ask the reader something, quoted as printed, and where."""
+
+    sentences: tuple[str, ...]
+    section: str  # heading of the part they come from
+    item: str  # title of the message (or section) that holds them
+
+
+def worksheet_questions(content: Content) -> list[Question]:
+    """The questions the text itself asks, in reading order.
+
+    Consecutive questions of one paragraph are kept together as one prompt. Only sentences that
+    really end as questions (…か。 …？) are taken, so the worksheet quotes and never paraphrases.
+    """
+    found: list[Question] = []
+
+    def collect(paragraphs, section: str, item: str) -> None:
+        for paragraph in paragraphs:
+            run: list[str] = []
+            for sentence in sentences(paragraph) + [""]:
+                if sentence and is_question(sentence):
+                    run.append(sentence)
+                elif run:
+                    found.append(Question(tuple(run), section, item))
+                    run = []
+
+    intro = content.introduction
+    collect(intro.opening, intro.heading, intro.heading)
+    for section in intro.sections:
+        collect(section.paragraphs, intro.heading, section.heading)
+    enc = content.encouragement
+    collect((enc.lead, *enc.paragraphs), enc.title, enc.message_heading)
+    for message in content.messages.messages:
+        collect((message.body,), content.messages.heading, f"{message.number} {message.title}")
+    return found
+
+
+def handout_html(content: Content, paper: Paper) -> str:
+    """The handout as one HTML document (see templates/handout/handout.html)."""
+    from generator.templates import environment
+
+    env = environment()
+    install_filters(env)
+    messages = content.messages.messages
+    pages = [messages[i:i + paper.cards_per_page] for i in range(0, len(messages), paper.cards_per_page)]
+    return env.get_template("handout/handout.html").render(
+        c=content, doc=content.document, paper=paper, typeset_css=TYPESET_CSS,
+        card_pages=pages, questions=worksheet_questions(content),
+    )
+
+
+@register
+class HandoutRenderer(Renderer):
+    """``handout.pdf``. Options: ``paper`` (A4, B5, A3), ``pdf_variant`` (None or one of PDF_VARIANTS)."""
+
+    name = "handout"
+    description = "Training handout PDF: the whole text, the 4×4 overview, message cards, a worksheet."
+
+    def render(self, content: Content) -> list[Artifact]:
+        from generator.render.pdf import html_to_pdf
+
+        paper = PAPERS[self.options.get("paper") or "A4"]
+        variant = self.options.get("pdf_variant")
+        if variant is not None and variant not in PDF_VARIANTS:
+            raise ValueError(f"unknown PDF variant {variant!r}")
+        options = {"pdf_variant": variant} if variant else {}
+        pdf, pages = html_to_pdf(handout_html(content, paper), **options)
+        return [Artifact("handout.pdf", pdf, pages)]

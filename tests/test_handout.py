@@ -1,0 +1,203 @@
+"""printgen handout: the real command, the real PDF, read back as a reader would copy it."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+
+from helpers import BUNDLED_FONT_NAMES, PROJECT_DIR, pdf_font_names, pdf_page_sizes, pdf_page_texts, pdf_reader, run_printgen, squeeze
+
+# Characters Japanese rules forbid at the start of a line (JIS X 4051 / JLREQ: closing brackets,
+# hyphens incl. the wave dash, dividing punctuation, middle dots, full stops, commas, iteration
+# marks, prolonged sound mark, small kana), and the opening brackets forbidden at a line end.
+NO_LINE_START = set("、。，．,.・：；:;？！?!ー―‐～〜」』）〕］｝〉》】”’〟々ゝゞヽヾぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ")
+NO_LINE_END = set("「『（〔［｛〈《【“‘")
+SEED = PROJECT_DIR / "tests" / "seed.txt"
+
+
+def split_sentences(text: str) -> list[str]:
+    """``text`` cut after each 。？！ (a closing bracket right after stays with its sentence)."""
+    return [s.strip() for s in re.findall(r".+?(?:[。？！]+[」』）]*|$)", text, flags=re.S) if s.strip()]
+
+
+@pytest.fixture(scope="module")
+def a4(tmp_path_factory):
+    out = tmp_path_factory.mktemp("handout-a4")
+    result = run_printgen("handout", "--out", out)
+    assert result.exit_code == 0, result.stderr
+    return out / "handout.pdf", result
+
+
+@pytest.fixture(scope="module")
+def b5_ua(tmp_path_factory):
+    out = tmp_path_factory.mktemp("handout-b5")
+    result = run_printgen("handout", "--out", out, "--paper", "B5", "--pdf-variant", "pdf/ua-1")
+    assert result.exit_code == 0, result.stderr
+    return out / "handout.pdf"
+
+
+@pytest.fixture(scope="module")
+def a4_text(a4):
+    return squeeze("".join(pdf_page_texts(a4[0])))
+
+
+def apply_corrections(text: str, content) -> str:
+    for c in content.corrections():
+        text = text.replace(c.original, c.corrected)
+    return text
+
+
+def test_command_writes_the_pdf_and_says_so(a4):
+    path, result = a4
+    assert path.is_file() and path.read_bytes().startswith(b"%PDF-")
+    pages = len(pdf_reader(path).pages)
+    assert re.fullmatch(rf".*handout\.pdf: {pages} pages A4, \d+ KB, \d+\.\d\d s\n", result.stdout), result.stdout
+    assert result.stderr == ""
+
+
+def test_every_sentence_in_reading_order(a4_text, content):
+    position = 0
+    for text in content.texts():
+        for sentence in split_sentences(text):
+            found = a4_text.find(squeeze(sentence), position)
+            assert found >= 0, f"{text.source}: not found after position {position}: {sentence}"
+            position = found
+
+
+def test_published_text_differs_only_by_the_recorded_corrections(a4_text, content):
+    originals = [c.original for c in content.corrections()]
+    assert originals, "the content records corrections; this test must see them"
+    missing = []
+    for text in content.published_texts():
+        for sentence in split_sentences(text):
+            assert squeeze(apply_corrections(sentence, content)) in a4_text, sentence
+            if squeeze(sentence) not in a4_text:
+                missing.append(sentence)
+    assert len(missing) == len(originals)
+    assert all(any(o in s for o in originals) for s in missing), missing
+
+
+def test_every_seed_line_is_printed(a4_text, content):
+    lines = []
+    for line in SEED.read_text(encoding="utf-8").splitlines():
+        line = re.sub(r"\s*\(\d+/\d+\)$", "", line.strip())  # page furniture of the leaflet
+        lines.append(squeeze(line.lstrip("◼ ").lstrip("①②③④")))
+    seed = "\n".join(lines)
+    for c in content.corrections():  # a typo may straddle two lines of the seed
+        seed, count = re.subn("\n*".join(map(re.escape, c.original)), c.corrected, seed)
+        assert count == 1, c.original
+    checked = 0
+    for line in seed.splitlines():
+        if line:
+            assert line in a4_text, line
+            checked += 1
+    assert checked > 200
+
+
+def test_page_sizes_are_exact(a4, b5_ua):
+    assert set(pdf_page_sizes(a4[0])) == {(595.28, 841.89)}
+    assert set(pdf_page_sizes(b5_ua)) == {(515.91, 728.5)}  # JIS B5, 182 × 257 mm
+
+
+def test_only_bundled_fonts_embedded_as_subsets(a4, b5_ua):
+    for path in (a4[0], b5_ua):
+        names = pdf_font_names(path)
+        assert names and names <= set(BUNDLED_FONT_NAMES), names
+        assert "BIZ-UDMincho" in names and "BIZ-UDGothic-Bold" in names  # body and real bold headings
+        fonts = pdf_reader(path).pages[1]["/Resources"]["/Font"].values()
+        assert all(re.match(r"/[A-Z]{6}\+", str(f.get_object()["/BaseFont"])) for f in fonts)
+
+
+@pytest.mark.skipif(not shutil.which("pdffonts"), reason="poppler-utils not installed")
+def test_pdffonts_sees_only_embedded_subsets(a4):
+    rows = subprocess.run(["pdffonts", str(a4[0])], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    assert rows
+    for row in rows:
+        emb, sub, uni = row.split()[-5:-2]
+        assert (emb, sub, uni) == ("yes", "yes", "yes"), row
+
+
+def test_no_line_starts_or_ends_with_a_forbidden_character(a4, b5_ua, content):
+    # A text that itself begins with ～ (the subtitle's ornament) starts a paragraph, not a broken line.
+    paragraph_starts = {squeeze(t)[:6] for t in content.texts() if t[:1] in NO_LINE_START}
+    bad = []
+    for path in (a4[0], b5_ua):
+        for number, page in enumerate(pdf_page_texts(path), 1):
+            for line in page.splitlines():
+                line = line.strip()
+                if line and ((line[0] in NO_LINE_START and squeeze(line)[:6] not in paragraph_starts) or line[-1] in NO_LINE_END):
+                    bad.append(f"{path.parent.name} p{number}: {line}")
+    assert not bad, "\n".join(bad)
+
+
+def test_no_replacement_characters_in_copied_text(a4):
+    text = "".join(pdf_page_texts(a4[0]))
+    assert "\ufffd" not in text and "◼" not in text
+
+
+def test_metadata(a4, content):
+    reader = pdf_reader(a4[0])
+    info = reader.metadata
+    assert info.title == content.document.title
+    assert info.author == content.document.author
+    assert "研修" in info.subject
+    assert str(reader.trailer["/Root"]["/Lang"]) == "ja"
+
+
+def test_pdf_ua_variant_is_tagged(b5_ua):
+    root = pdf_reader(b5_ua).trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] is True or str(root["/MarkInfo"]["/Marked"]) == "True"
+    assert "/StructTreeRoot" in root
+    assert str(root["/Lang"]) == "ja"
+
+
+def test_worksheet_quotes_the_questions_of_the_text(a4_text, content):
+    from generator.render.handout import worksheet_questions
+
+    questions = worksheet_questions(content)
+    quoted = [s for q in questions for s in q.sentences]
+    assert "みなさんが描く理想の介護支援専門員は身近にいらっしゃいますか？" in quoted
+    every_sentence = {s for text in content.texts() for s in split_sentences(text)}
+    assert set(quoted) <= every_sentence  # quoted word for word, nothing invented
+    worksheet = a4_text[a4_text.index(squeeze("ワークシート（グループワーク用）")):]
+    for q in questions:
+        assert squeeze("".join(q.sentences)) in worksheet
+    for label in ("できている", "もう少し", "これから"):
+        assert label in worksheet
+
+
+def test_wave_dash_never_starts_a_line():
+    """Pango lets ～ start a line; the ja filter must stop that (and the test must be able to fail)."""
+    from generator.render.pdf import html_to_pdf
+    from generator.render.typeset import TYPESET_CSS, typeset
+
+    text = "あ" * 10 + "～です"
+
+    def first_chars(body: str) -> list[str]:
+        html = f'<html lang="ja"><style>{TYPESET_CSS} p {{ width: 10em; font: 12pt "BIZ UDMincho"; }}</style><p>{body}</p></html>'
+        pdf, _ = html_to_pdf(html)
+        return [line.strip()[0] for line in PdfReader(io.BytesIO(pdf)).pages[0].extract_text().splitlines() if line.strip()]
+
+    assert "～" in first_chars(text)  # Pango alone: the bug the filter fixes
+    assert "～" not in first_chars(str(typeset(text)))
+
+
+def test_wakan_spacing_adds_markup_not_characters():
+    from generator.render.typeset import typeset
+
+    html = str(typeset("令和2年度、ICT等の活用。(a<b) 計７回"))
+    assert html == (
+        '令和<span class="wa-l wa-r">2</span>年度、<span class="wa-r">ICT</span>等の活用。(a&lt;b) 計７回'
+    )
+    assert re.sub(r"<[^>]+>", "", html).replace("&lt;", "<") == "令和2年度、ICT等の活用。(a<b) 計７回"
+
+
+def test_unknown_paper_is_a_usage_error(tmp_path):
+    result = run_printgen("handout", "--out", tmp_path, "--paper", "Letter")
+    assert result.exit_code == 2
+    assert "Letter" in result.stderr and not (tmp_path / "handout.pdf").exists()
