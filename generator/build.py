@@ -7,9 +7,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from generator.model import Content
+from generator.model import POINT_MARKERS, Content
 from generator.render import Artifact, Renderer
 from generator.writer import OutputWriter
+
+
+def load_project(content_dir: Path) -> Content:
+    """Load and check the content, and prepare the font subsets its characters need."""
+    from generator.content import load_content
+    from generator.fonts import PROJECT_DIR, prepare_fonts
+    from generator.templates import template_texts
+
+    content = load_content(content_dir)
+    chars = set("".join(content.texts())) | set(POINT_MARKERS)
+    chars.update(*(line for line, *_ in template_texts()))
+    # Labels the renderers' code adds (e.g. 「（続き）」), scanned from the source itself.
+    for source in (PROJECT_DIR / "generator").rglob("*.py"):
+        chars.update(c for c in source.read_text(encoding="utf-8") if not c.isascii())
+    prepare_fonts(chars)
+    return content
 
 
 @dataclass(frozen=True)

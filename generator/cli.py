@@ -99,11 +99,11 @@ def build(content_dir: Path, out_dir: Path) -> None:
     import time
 
     from generator.build import build as build_all
-    from generator.content import load_content
+    from generator.build import load_project
     from generator.render import load_renderers
 
     start = time.perf_counter()
-    content = load_content(content_dir)
+    content = load_project(content_dir)
     renderers = [cls() for cls in load_renderers().values()]
     written = build_all(content, renderers, out_dir, progress=say)
     say(f"built {len(written)} files in {time.perf_counter() - start:.1f} s")
@@ -132,12 +132,13 @@ def handout(content_dir: Path, out_dir: Path, paper: str, pdf_variant: str | Non
     viewpoints, the twenty messages as cards, and a worksheet for group work)."""
     import time
 
-    from generator.content import display_path, load_content
+    from generator.build import load_project
+    from generator.content import display_path
     from generator.render.handout import HandoutRenderer
     from generator.writer import OutputWriter
 
     started = time.perf_counter()
-    content = load_content(content_dir)
+    content = load_project(content_dir)
     renderer = HandoutRenderer({"paper": paper.upper(), "pdf_variant": pdf_variant.lower() if pdf_variant else None})
     writer = OutputWriter(out_dir)
     for artifact in renderer.render(content):

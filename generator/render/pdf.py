@@ -7,18 +7,23 @@ pointed at fonts/ before WeasyPrint loads it (see :func:`generator.fonts.use_bun
 from __future__ import annotations
 
 import functools
+import os
 from pathlib import Path
 
 from generator.fonts import FONTS_DIR, use_bundled_fonts_only
 from generator.templates import TEMPLATES_DIR
 
 ALLOWED_DIRS = (FONTS_DIR, TEMPLATES_DIR)
+REPRODUCIBLE_EPOCH = 1614556800  # 2021-03-01 00:00 UTC, the month the leaflet was published
 
 
 @functools.lru_cache(maxsize=None)
 def weasyprint():
     """The weasyprint module, imported with fontconfig seeing only the bundled fonts."""
     use_bundled_fonts_only()
+    # fontTools stamps the current time into every font subset it writes (and so into the
+    # PDF) unless SOURCE_DATE_EPOCH is set: pin it, so the same input gives the same bytes.
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(REPRODUCIBLE_EPOCH))
     import weasyprint as module
 
     return module
