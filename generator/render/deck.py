@@ -66,7 +66,7 @@ STYLES = {
     "emphasis": ParaStyle(bold=True, accent=True, scale=1.1, before=0.3, align="ctr"),
     "center": ParaStyle(before=0.25, align="ctr"),
     "sub": ParaStyle(before=0.25, align=""),  # as the layout aligns it
-    "credit": ParaStyle(scale=0.8, before=1.2, align="r"),
+    "credit": ParaStyle(scale=0.8, before=1.2),
 }
 
 
@@ -306,7 +306,9 @@ def _best_size(paras, kind: str, box: Box) -> float | None:
 
 
 def _paginate(paras: list[Para], size: float, box: Box) -> list[list[Para]]:
-    """Fill slides at ``size``; split a paragraph at a sentence end when it does not fit."""
+    """Fill slides at ``size``. A paragraph that does not fit the space left moves whole to the
+    next slide when it fits there and this slide is at least half full; otherwise it is split
+    after a sentence and continues on the next slide."""
     pages: list[list[Para]] = [[]]
     queue = list(paras)
 
@@ -320,8 +322,9 @@ def _paginate(paras: list[Para], size: float, box: Box) -> list[list[Para]]:
         if fits(page + unit):
             page.extend(unit)
             continue
+        half_full = body_height(page, size, box) >= box.inner_h / 2
         parts = sentences(para.text)
-        if len(unit) == 1 and len(parts) > 1:
+        if len(unit) == 1 and len(parts) > 1 and not (page and half_full and fits(unit)):
             k = max((k for k in range(1, len(parts)) if fits(page + [replace(para, text="".join(parts[:k]))])), default=0)
             if k:
                 page.append(replace(para, text="".join(parts[:k]), note=""))
@@ -337,6 +340,20 @@ def _paginate(paras: list[Para], size: float, box: Box) -> list[list[Para]]:
     return [p for p in pages if p]
 
 
+def _break_title(title: str, size: float, box: Box) -> str:
+    """A title too long for one line breaks after its last 、 or before a bracket that lets the
+    first line fit, rather than wherever the line happens to end (どうあるべ／き)."""
+    if "\n" in title or len(wrap(title, title_width(box, size), size, metrics(True))) < 2:
+        return title
+    width = title_width(box, size)
+    best = None
+    for i, char in enumerate(title[:-1]):
+        cut = i + 1 if char in "、，" else i if char in "（「『" else None
+        if cut and 0 < cut < len(title) and metrics(True).width(title[:cut], size) <= width:
+            best = cut
+    return title if best is None else title[:best] + "\n" + title[best:]
+
+
 def _notes(title: str, paras, extra: str) -> str:
     parts = [title.replace("\n", "")]
     parts += [p.shown for p in paras]
@@ -347,25 +364,42 @@ def _notes(title: str, paras, extra: str) -> str:
 
 
 def fit(drafts: list[Draft], geometry: Geometry) -> list[Slide]:
-    """Fitted slides: each draft at the largest sizes that fit, continued on more slides if needed."""
+    """Fitted slides: each draft at the largest sizes that fit, continued on more slides if needed.
+
+    A draft that fits one slide at some size between the limits gets the largest such size.
+    Otherwise it is spread over as few slides as the smallest size needs, set at the largest
+    size that still needs no more slides (one size for the whole group).
+    """
     L = labels()
     slides: list[Slide] = []
     for draft in drafts:
         title_box, body_box = geometry.boxes[draft.kind]
+        sizes = SIZES[draft.kind][1]
         size = _best_size(draft.paras, draft.kind, body_box)
         if size is not None:
             pages = [list(draft.paras)]
         else:
-            pages = _paginate(list(draft.paras), SIZES[draft.kind][1][-1], body_box)
-            # one size for all slides of a group, the largest every one of them allows
-            size = min(_best_size(p, draft.kind, body_box) for p in pages)
+            pages = _paginate(list(draft.paras), sizes[-1], body_box)
+            for size in sizes:
+                larger = _paginate(list(draft.paras), size, body_box)
+                if len(larger) <= len(pages):
+                    pages = larger
+                    break
+            # even out the slides (no lone paragraph on the last one): fill each less, same count
+            for share in (0.7, 0.8, 0.9):
+                even = _paginate(list(draft.paras), size, replace(body_box, h=body_box.h - body_box.inner_h * (1 - share)))
+                if len(even) == len(pages):
+                    pages = even
+                    break
         for i, page in enumerate(pages):
             title = draft.title if i == 0 else draft.title.replace("\n", "") + L["continued"]
-            page_draft = replace(draft, title=title)
+            title_size = _fit_title(replace(draft, title=title), title_box)
+            title = _break_title(title, title_size, title_box)
+            title_size = _fit_title(replace(draft, title=title), title_box)
             slides.append(Slide(
                 kind=draft.kind, title=title, paras=tuple(page),
                 notes=_notes(title, page, draft.notes if i == 0 else ""),
-                title_size=_fit_title(page_draft, title_box), body_size=size,
+                title_size=title_size, body_size=size,
                 title_box=title_box, body_box=body_box, number=len(slides) + 1,
             ))
     return slides

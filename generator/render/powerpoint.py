@@ -232,6 +232,7 @@ def _style_default_template(prs) -> None:
             lvl1.set("algn", "l")
             lvl1.set("indent", "0")
             lvl1.set("marL", "0")
+    title_layout._element.set("showMasterSp", "0")  # not the master's line under the title
     _add_rect(title_layout.shapes, "Accent band", 0, 0, 26, 540)
     _add_rect(title_layout.shapes, "Accent line", 91, 302, 220, 4)
 
