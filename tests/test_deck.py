@@ -237,3 +237,9 @@ def test_wrap_keeps_kinsoku_and_latin_words(content):
                 assert b[0] not in NO_LINE_START, (a, b)
                 assert a[-1] not in NO_LINE_END, (a, b)
                 assert not (a[-1].isascii() and a[-1].isalnum() and b[0].isascii() and b[0].isalnum()), (a, b)
+
+
+def test_cli_theme_choices_are_the_renderer_themes():
+    from generator.cli import THEME_NAMES
+
+    assert set(THEME_NAMES) == set(deck_module.THEMES)

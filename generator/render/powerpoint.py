@@ -121,8 +121,8 @@ class DeckFile:
             title_shape = _slide_placeholder(slide, title_ph)
             body_shape = _slide_placeholder(slide, body_ph)
             align = "ctr" if s.kind == "statement" else None
-            _fill_title(title_shape, s, styled, align)
-            _fill_body(body_shape, s, styled, align)
+            _fill_title(title_shape, s, styled, align, own_look=self.template is None)
+            _fill_body(body_shape, s, styled, align, own_look=self.template is None)
             # placeholders of the layout we do not use (date, footer, …) are not on the slide
             _fill_notes(slide, s.notes)
         _set_core_properties(self.prs, document)
@@ -397,14 +397,15 @@ def _set_ppr(p, *, pitch: float, before: float, align: str | None, mar_l: float 
         _sub(ppr, "buNone")
 
 
-def _fill_title(shape, s, styled: bool, align: str | None) -> None:
-    tf = _prepare_frame(shape, "b" if styled and s.kind == "content" else None)
+def _fill_title(shape, s, styled: bool, align: str | None, own_look: bool) -> None:
+    """``styled``: colours from the theme; ``own_look``: printgen's alignment (not a template's)."""
+    tf = _prepare_frame(shape, "b" if own_look and s.kind == "content" else None)
     p = _paragraph(tf, True)
-    _set_ppr(p, pitch=s.title_size * TITLE_LEADING, before=0, align=align or ("l" if styled else None))
+    _set_ppr(p, pitch=s.title_size * TITLE_LEADING, before=0, align=align or ("l" if own_look else None))
     _add_runs(p, s.title, s.title_size, bold=True, colour="tx2" if styled else None)
 
 
-def _fill_body(shape, s, styled: bool, align: str | None) -> None:
+def _fill_body(shape, s, styled: bool, align: str | None, own_look: bool) -> None:
     tf = _prepare_frame(shape, "t" if s.kind == "content" else None)
     for i, para in enumerate(s.paras):
         st = STYLES[para.style]
@@ -413,7 +414,7 @@ def _fill_body(shape, s, styled: bool, align: str | None) -> None:
         indent = para.indent(s.body_size)
         hang = bool(st.bullet or para.marker)
         _set_ppr(p, pitch=size * BODY_LEADING, before=0 if i == 0 else st.before * s.body_size,
-                 align=align or (st.align if st.align and (st.align != "l" or styled) else None),
+                 align=align or (st.align if st.align and (st.align != "l" or own_look) else None),
                  mar_l=indent, indent=indent if hang else 0,
                  bullet=st.bullet if not para.continued else "", bullet_colour="accent1" if styled else None)
         _add_runs(p, para.shown, size, bold=st.bold, colour="accent1" if styled and st.accent else None)
