@@ -11,7 +11,6 @@ the two PDFs, with the same boxes and sizes, so the three files always show the 
 from __future__ import annotations
 
 import functools
-import math
 import re
 from dataclasses import dataclass, replace
 
@@ -160,9 +159,6 @@ class Slide:
 
     def body_height(self) -> float:
         return body_height(self.paras, self.body_size, self.body_box)
-
-    def texts(self) -> list[str]:
-        return [self.title, *(p.shown for p in self.paras)]
 
 
 @functools.lru_cache(maxsize=None)
@@ -468,6 +464,3 @@ def render_handout_pdf(slides, geometry, colours, content) -> tuple[bytes, int]:
     )
     return html_to_pdf(html)
 
-
-def handout_page_count(slide_count: int) -> int:
-    return math.ceil(slide_count / SLIDES_PER_HANDOUT_PAGE)
