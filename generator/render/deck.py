@@ -63,7 +63,6 @@ STYLES = {
     "heading": ParaStyle(bold=True, accent=True, before=0.7),
     "body": ParaStyle(indent=1.0, before=0.15),
     "emphasis": ParaStyle(bold=True, accent=True, scale=1.1, before=0.3, align="ctr"),
-    "center": ParaStyle(before=0.25, align="ctr"),
     "sub": ParaStyle(before=0.25, align=""),  # as the layout aligns it
     "credit": ParaStyle(scale=0.8, before=1.2),
 }
@@ -152,6 +151,15 @@ class Slide:
 
     def title_lines(self) -> list[str]:
         return wrap(self.title, title_width(self.title_box, self.title_size), self.title_size, metrics(True))
+
+    def title_offset(self, anchor: str) -> float:
+        """Space above the title lines inside the box's insets for ``anchor`` (top, middle, bottom)."""
+        free = self.title_box.inner_h - len(self.title_lines()) * self.title_size * TITLE_LEADING
+        return {"top": 0, "middle": free / 2, "bottom": free}[anchor]
+
+    def body_offset(self, anchor: str) -> float:
+        free = self.body_box.inner_h - self.body_height()
+        return {"top": 0, "middle": free / 2, "bottom": free}[anchor]
 
     def lines(self, para: Para) -> list[str]:
         """``para`` broken into lines as measured (the PDFs set exactly these lines)."""
@@ -263,7 +271,7 @@ def outline(content: Content) -> list[Draft]:
         paras.append(Para(m.title, "heading", marker=f"{m.number}. ", keep_with_next=True, source=m.title))
         paras.append(Para(m.body, "body", note=_correction_notes(m.corrections), source=m.body))
     drafts.append(Draft("content", msgs.heading, tuple(paras), title_source=msgs.heading))
-    drafts.append(Draft("statement", enc.slogan, (Para(enc.subtitle, "center", source=enc.subtitle),),
+    drafts.append(Draft("statement", enc.slogan, (Para(enc.subtitle, "sub", source=enc.subtitle),),
                         title_source=enc.slogan))
     drafts.append(Draft("content", L["closing_title"],
                         (Para(f"「{d.title}」", "heading"), Para(d.author, "lead"), Para(d.date, "lead"),

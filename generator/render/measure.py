@@ -25,6 +25,24 @@ NO_LINE_START = frozenset(
 NO_LINE_END = frozenset("「『（〔［｛〈《【〘〖〝‘“([{<«")
 
 
+# LibreOffice puts about a quarter em between Japanese and Latin letters or digits
+# (令和 2 年; its "Asian/non-Asian spacing" is on by default and a .pptx cannot turn it off).
+# Counting it makes the measure safe there; PowerPoint, which adds none, only gains room.
+AUTOSPACE_EM = 0.25
+
+
+def _is_latin(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+def _is_asian(char: str) -> bool:
+    return ord(char) >= 0x2E80
+
+
+def _autospaced(a: str, b: str) -> bool:
+    return (_is_latin(a) and _is_asian(b)) or (_is_asian(a) and _is_latin(b))
+
+
 @dataclass(frozen=True)
 class FontMetrics:
     """Advance widths of one font file, in font units (``units_per_em`` to the em)."""
@@ -35,7 +53,8 @@ class FontMetrics:
     def width(self, text: str, size: float) -> float:
         """Set width of ``text`` at ``size`` points, in points (a missing glyph counts one em)."""
         upem = self.units_per_em
-        return sum(self.advances.get(ord(c), upem) for c in text) * size / upem
+        advance = sum(self.advances.get(ord(c), upem) for c in text) * size / upem
+        return advance + sum(_autospaced(a, b) for a, b in zip(text, text[1:])) * AUTOSPACE_EM * size
 
 
 @functools.lru_cache(maxsize=None)
@@ -86,27 +105,31 @@ def wrap(text: str, width: float, size: float, metrics: FontMetrics) -> list[str
     A unit wider than a whole line (a very long Latin word) is cut by characters, as
     PowerPoint does. Spaces at a line end take no room; an explicit newline starts a new line.
     """
+    space = AUTOSPACE_EM * size
     lines: list[str] = []
     for part in text.split("\n"):
         line, line_width = "", 0.0
         for unit in clusters(part):
+            gap = space if line and _autospaced(line[-1], unit[0]) else 0.0
             unit_width = metrics.width(unit, size)
-            if line and line_width + metrics.width(unit.rstrip(), size) > width:
+            stripped = unit.rstrip()
+            if line and line_width + gap + metrics.width(stripped, size) > width:
                 lines.append(line.rstrip())
-                line, line_width = "", 0.0
+                line, line_width, gap = "", 0.0, 0.0
                 if unit.isspace():
                     continue
             if not line and unit_width > width:  # cannot fit anywhere: cut it
                 for char in unit:
-                    w = metrics.width(char, size)
-                    if line and line_width + w > width:
+                    extra = metrics.width(char, size) + (space if line and _autospaced(line[-1], char) else 0.0)
+                    if line and line_width + extra > width:
                         lines.append(line)
                         line, line_width = "", 0.0
+                        extra = metrics.width(char, size)
                     line += char
-                    line_width += w
+                    line_width += extra
                 continue
             line += unit
-            line_width += unit_width
+            line_width += gap + unit_width
         lines.append(line.rstrip())
     return lines
 

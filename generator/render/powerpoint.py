@@ -120,7 +120,7 @@ class DeckFile:
             slide = self.prs.slides.add_slide(layout)
             title_shape = _slide_placeholder(slide, title_ph)
             body_shape = _slide_placeholder(slide, body_ph)
-            align = "ctr" if s.kind == "statement" else None
+            align = None
             _fill_title(title_shape, s, styled, align, own_look=self.template is None)
             _fill_body(body_shape, s, styled, align, own_look=self.template is None)
             # placeholders of the layout we do not use (date, footer, …) are not on the slide
