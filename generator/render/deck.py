@@ -449,26 +449,24 @@ def _pdf_metadata(content: Content) -> dict:
                 date=content.document.date_iso)
 
 
-def render_slides_pdf(slides, geometry, colours, content) -> tuple[bytes, int]:
+def _render_pdf(template: str, geometry, colours, content, **values) -> tuple[bytes, int]:
     from generator.render.pdf import html_to_pdf
     from generator.templates import environment
 
-    html = environment().get_template("deck/slides.html").render(
-        slides=slides, geometry=geometry, colours=colours, meta=_pdf_metadata(content), labels=labels(),
-        styles=STYLES, bullet=BULLET, leading=(TITLE_LEADING, BODY_LEADING), handout=False,
+    html = environment().get_template(template).render(
+        geometry=geometry, colours=colours, meta=_pdf_metadata(content), labels=labels(),
+        styles=STYLES, leading=(TITLE_LEADING, BODY_LEADING), document=content.document, **values,
     )
     return html_to_pdf(html)
+
+
+def render_slides_pdf(slides, geometry, colours, content) -> tuple[bytes, int]:
+    """deck.pdf: one 16:9 page per slide."""
+    return _render_pdf("deck/slides.html", geometry, colours, content, slides=slides)
 
 
 def render_handout_pdf(slides, geometry, colours, content) -> tuple[bytes, int]:
-    from generator.render.pdf import html_to_pdf
-    from generator.templates import environment
-
-    pages = [slides[i:i + SLIDES_PER_HANDOUT_PAGE] for i in range(0, len(slides), SLIDES_PER_HANDOUT_PAGE)]
-    html = environment().get_template("deck/handout.html").render(
-        pages=pages, geometry=geometry, colours=colours, meta=_pdf_metadata(content), labels=labels(),
-        styles=STYLES, bullet=BULLET, leading=(TITLE_LEADING, BODY_LEADING), handout=True,
-        document=content.document,
-    )
-    return html_to_pdf(html)
-
+    """slides-handout.pdf: A4 portrait, three slides a page with memo lines."""
+    n = SLIDES_PER_HANDOUT_PAGE
+    return _render_pdf("deck/handout.html", geometry, colours, content,
+                       pages=[slides[i:i + n] for i in range(0, len(slides), n)])
