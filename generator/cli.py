@@ -130,21 +130,46 @@ def preview(out_dir: Path) -> None:
 def handout(content_dir: Path, out_dir: Path, paper: str, pdf_variant: str | None) -> None:
     """Write OUT/handout.pdf: the training handout (the whole text, the 4×4 overview of the
     viewpoints, the twenty messages as cards, and a worksheet for group work)."""
+    _render_material("handout", content_dir, out_dir, {"paper": paper.upper(), "pdf_variant": pdf_variant.lower() if pdf_variant else None})
+
+
+THEME_NAMES = ("teal", "navy", "warm", "mono")  # generator.render.deck.THEMES (not imported: --help stays instant)
+
+
+@cli.command()
+@click.option("--template", "template", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.pptx",
+              help="Build on this PowerPoint template (its masters, layouts and colours).")
+@click.option("--theme", type=click.Choice(THEME_NAMES), default=None,
+              help="Colour theme. Default: teal, or the template's own colours with --template.")
+@content_option
+@out_option
+def deck(template: Path | None, theme: str | None, content_dir: Path, out_dir: Path) -> None:
+    """Lecture slides: deck.pptx (16:9, speaker notes), deck.pdf and slides-handout.pdf
+    (A4, three slides a page with memo lines)."""
+    _render_material("deck", content_dir, out_dir, {"template": template, "theme": theme})
+
+
+def _render_material(name: str, content_dir: Path, out_dir: Path, options: dict) -> None:
+    """Load the content, render one material, write its files and say what was written."""
+    import importlib
     import time
 
     from generator.build import load_project
     from generator.content import display_path
-    from generator.render.handout import HandoutRenderer
+    from generator.render import REGISTRY
     from generator.writer import OutputWriter
 
     started = time.perf_counter()
     content = load_project(content_dir)
-    renderer = HandoutRenderer({"paper": paper.upper(), "pdf_variant": pdf_variant.lower() if pdf_variant else None})
+    importlib.import_module(f"generator.render.{name}")  # registers the renderer
+    artifacts = REGISTRY[name](options).render(content)
+    elapsed = time.perf_counter() - started
     writer = OutputWriter(out_dir)
-    for artifact in renderer.render(content):
-        dest = writer.write(artifact.name, artifact.data, owner=renderer.name)
-        say(f"{display_path(dest)}: {artifact.pages} pages {paper.upper()}, {len(artifact.data) / 1024:.0f} KB, "
-            f"{time.perf_counter() - started:.2f} s")
+    for artifact in artifacts:
+        path = writer.write(artifact.name, artifact.data, owner=name)
+        count = "" if artifact.pages is None else f"{artifact.pages} {artifact.kind}, "
+        say(f"{display_path(path)}: {count}{len(artifact.data) / 1024:,.0f} KB")
+    say(f"{name}: {len(artifacts)} files in {elapsed:.2f} s")
 
 
 def main() -> None:

@@ -1,0 +1,472 @@
+"""The lecture deck: one slide model feeding deck.pptx, deck.pdf and slides-handout.pdf.
+
+:func:`outline` turns the content into :class:`Draft` slides (title, paragraphs, notes) in the
+order a lecture follows. :func:`fit` measures each draft against the real box sizes of the
+PowerPoint layouts (:mod:`generator.render.measure`) and picks the largest font size within
+limits, or continues the text on a next slide titled "…（続き）". The fitted :class:`Slide`
+list is then written as PowerPoint (:mod:`generator.render.powerpoint`) and drawn as HTML for
+the two PDFs, with the same boxes and sizes, so the three files always show the same slides.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, replace
+
+from generator.errors import PrintgenError
+from generator.fonts import FACES, PGOTHIC
+from generator.model import Content
+from generator.render import Artifact, Renderer, register
+from generator.render.measure import font_metrics, wrap
+from generator.templates import TEMPLATES_DIR
+
+# Colour sets for --theme: (name of the theme in PowerPoint, dark text/titles, accent, light tint).
+THEMES = {
+    "teal": ("printgen teal", "1F4E5A", "2A8C82", "E6F2F0"),
+    "navy": ("printgen navy", "1F3A5F", "3568B0", "E8EEF7"),
+    "warm": ("printgen warm", "5A3517", "C8691C", "FAEEE2"),
+    "mono": ("printgen mono", "000000", "555555", "EEEEEE"),
+}
+DEFAULT_THEME = "teal"
+FAMILY = PGOTHIC  # the usual Japanese slide face; ships with Windows 10+
+
+# Font size limits in points, largest first: text is set at the first size that fits.
+SIZES = {
+    # kind: (title sizes, body sizes)
+    "content": ((32, 30, 28, 26, 24), (28, 26, 24, 22, 20, 18)),
+    "title": ((40, 36, 32, 28), (24, 22, 20, 18, 16)),
+    "statement": ((54, 48, 44, 40, 36), (28, 26, 24, 22, 20)),
+}
+TITLE_LEADING = 1.2  # line pitch / size
+BODY_LEADING = 1.45
+BULLET = "■"
+BULLET_INDENT = 1.25  # ems: the bullet and a gap
+
+
+@dataclass(frozen=True)
+class ParaStyle:
+    bullet: str = ""  # drawn in the margin before the first line
+    bold: bool = False
+    accent: bool = False  # in the accent colour
+    scale: float = 1.0  # size relative to the slide's body size
+    before: float = 0.0  # space before, in ems (not before a box's first paragraph)
+    indent: float = 0.0  # left margin in ems when there is no bullet or marker
+    align: str = "l"  # l, ctr, r; "" as the layout has it
+
+
+STYLES = {
+    "para": ParaStyle(bullet=BULLET, before=0.6),
+    "item": ParaStyle(bullet=BULLET, before=0.7),
+    "point": ParaStyle(before=0.6),  # with a marker (①) hung in the margin
+    "lead": ParaStyle(before=0.5),
+    "heading": ParaStyle(bold=True, accent=True, before=0.7),
+    "body": ParaStyle(indent=1.0, before=0.15),
+    "emphasis": ParaStyle(bold=True, accent=True, scale=1.1, before=0.3, align="ctr"),
+    "sub": ParaStyle(before=0.25, align=""),  # as the layout aligns it
+    "credit": ParaStyle(scale=0.8, before=1.2),
+}
+
+
+@dataclass(frozen=True)
+class Para:
+    """One paragraph of a slide body."""
+
+    text: str
+    style: str = "para"
+    marker: str = ""  # typed before the text and hung in the margin (①, 1.)
+    continued: bool = False  # rest of a paragraph begun on the previous slide: no bullet or marker
+    note: str = ""  # added to the speaker notes of the slide that shows this paragraph
+    keep_with_next: bool = False
+    source: object = None
+
+    @property
+    def shown(self) -> str:
+        """The text as it appears on the slide (with its marker)."""
+        return self.text if self.continued else self.marker + self.text
+
+    def indent(self, size: float) -> float:
+        """Left margin in points at body ``size`` (hanging indent for bullets and markers)."""
+        st = STYLES[self.style]
+        size *= st.scale
+        if st.bullet:
+            return BULLET_INDENT * size
+        if self.marker:
+            return metrics(st.bold).width(self.marker, size)
+        return st.indent * size
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A slide before fitting: it may become several slides."""
+
+    kind: str  # "title", "content" or "statement"
+    title: str
+    paras: tuple[Para, ...]
+    notes: str = ""  # notes beyond the slide's own text
+    title_source: object = None
+
+
+@dataclass(frozen=True)
+class Box:
+    """A text box in points, with its insets (left, top, right, bottom)."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+    insets: tuple[float, float, float, float] = (7.2, 3.6, 7.2, 3.6)
+
+    @property
+    def inner_w(self) -> float:
+        return self.w - self.insets[0] - self.insets[2]
+
+    @property
+    def inner_h(self) -> float:
+        return self.h - self.insets[1] - self.insets[3]
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Slide size and the title and body boxes of each slide kind, in points."""
+
+    width: float
+    height: float
+    boxes: dict  # kind -> (title Box, body Box)
+
+
+@dataclass(frozen=True)
+class Slide:
+    """A fitted slide: what all three outputs draw."""
+
+    kind: str
+    title: str
+    paras: tuple[Para, ...]
+    notes: str
+    title_size: float
+    body_size: float
+    title_box: Box
+    body_box: Box
+    number: int = 0
+
+    def title_lines(self) -> list[str]:
+        return wrap(self.title, title_width(self.title_box, self.title_size), self.title_size, metrics(True))
+
+    def title_offset(self, anchor: str) -> float:
+        """Space above the title lines inside the box's insets for ``anchor`` (top, middle, bottom)."""
+        free = self.title_box.inner_h - len(self.title_lines()) * self.title_size * TITLE_LEADING
+        return {"top": 0, "middle": free / 2, "bottom": free}[anchor]
+
+    def body_offset(self, anchor: str) -> float:
+        free = self.body_box.inner_h - self.body_height()
+        return {"top": 0, "middle": free / 2, "bottom": free}[anchor]
+
+    def lines(self, para: Para) -> list[str]:
+        """``para`` broken into lines as measured (the PDFs set exactly these lines)."""
+        return para_lines(para, self.body_size, self.body_box)
+
+    def body_height(self) -> float:
+        return body_height(self.paras, self.body_size, self.body_box)
+
+
+@functools.lru_cache(maxsize=None)
+def metrics(bold: bool):
+    face = next(f for f in FACES if f.family == FAMILY and f.weight == (700 if bold else 400))
+    return font_metrics(face.path)
+
+
+def slack(size: float) -> float:
+    """Width kept free on each line: PowerPoint, LibreOffice and Pango break Japanese a little
+    differently (punctuation squeezing, hanging punctuation), so a line measured full may not be."""
+    return 0.6 * size
+
+
+def title_width(box: Box, size: float) -> float:
+    return box.inner_w - slack(size)
+
+
+def title_height(title: str, size: float, box: Box) -> float:
+    lines = wrap(title, title_width(box, size), size, metrics(True))
+    return len(lines) * size * TITLE_LEADING
+
+
+def para_lines(para: Para, size: float, box: Box) -> list[str]:
+    st = STYLES[para.style]
+    s = size * st.scale
+    width = box.inner_w - para.indent(size) - slack(s)
+    return wrap(para.text, width, s, metrics(st.bold))
+
+
+def body_height(paras, size: float, box: Box) -> float:
+    """Height of ``paras`` set at body ``size`` in ``box``, in points."""
+    height = 0.0
+    for i, para in enumerate(paras):
+        st = STYLES[para.style]
+        s = size * st.scale
+        if i:
+            height += st.before * size
+        height += len(para_lines(para, size, box)) * s * BODY_LEADING
+    return height
+
+
+# --- from content to drafts -------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=None)
+def labels() -> dict[str, str]:
+    """The deck's own words, from templates/deck/labels.yaml."""
+    import yaml
+
+    path = TEMPLATES_DIR / "deck" / "labels.yaml"
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise PrintgenError(f"{path}: error: deck labels: cannot read the file ({exc})") from None
+
+
+def _correction_notes(corrections) -> str:
+    return "\n".join(labels()["correction_note"].format(original=c.original, corrected=c.corrected) for c in corrections)
+
+
+def outline(content: Content) -> list[Draft]:
+    """The lecture, slide by slide, before fitting."""
+    L = labels()
+    d, intro, vps, enc, msgs = (content.document, content.introduction, content.viewpoints,
+                                content.encouragement, content.messages)
+    facts = dict(programme=d.programme, committee=d.committee, date=d.date, title=d.title)
+    drafts = [
+        Draft("title", "\n".join(d.title_lines),
+              (Para(d.programme, "sub"), Para(d.committee, "sub"), Para(d.date, "sub")),
+              notes=L["title_notes"].format(**facts), title_source=d.title_lines[0]),
+    ]
+    agenda = [
+        f"{intro.heading}{intro.subheading}",
+        vps.heading + L["viewpoint_count"].format(count=len(vps.viewpoints)),
+        enc.title,
+        msgs.heading,
+        L["slogan_item"],
+    ]
+    drafts.append(Draft("content", L["agenda_title"], tuple(Para(a, "item") for a in agenda), notes=L["agenda_notes"]))
+    drafts.append(Draft("content", f"{intro.heading}{intro.subheading}",
+                        tuple(Para(p, "lead", source=p) for p in intro.opening), title_source=intro.heading))
+    for section in intro.sections:
+        drafts.append(Draft("content", section.heading, tuple(Para(p, source=p) for p in section.paragraphs),
+                            title_source=section.heading))
+    drafts.append(Draft("content", vps.heading,
+                        (Para(vps.lead, "lead", source=vps.lead),
+                         *(Para(v.title, "point", marker=f"{v.number}.", source=v.title) for v in vps.viewpoints)),
+                        title_source=vps.heading))
+    for v in vps.viewpoints:
+        paras = [Para(p, "point", marker=m, source=p) for m, p in v.numbered_points()]
+        if v.corrections:
+            paras[-1] = replace(paras[-1], note=_correction_notes(v.corrections))
+        drafts.append(Draft("content", v.label, tuple(paras), title_source=v.title))
+    drafts.append(Draft("content", enc.title,
+                        (Para(enc.subtitle, "emphasis", source=enc.subtitle), Para(enc.lead, "lead", source=enc.lead)),
+                        title_source=enc.title_lines[0]))
+    drafts.append(Draft("content", enc.message_heading, tuple(Para(p, source=p) for p in enc.paragraphs),
+                        title_source=enc.message_heading))
+    paras = []
+    for m in msgs.messages:
+        paras.append(Para(m.title, "heading", marker=f"{m.number}. ", keep_with_next=True, source=m.title))
+        paras.append(Para(m.body, "body", note=_correction_notes(m.corrections), source=m.body))
+    drafts.append(Draft("content", msgs.heading, tuple(paras), title_source=msgs.heading))
+    drafts.append(Draft("statement", enc.slogan, (Para(enc.subtitle, "sub", source=enc.subtitle),),
+                        title_source=enc.slogan))
+    drafts.append(Draft("content", L["closing_title"],
+                        (Para(f"「{d.title}」", "heading"), Para(d.author, "lead"), Para(d.date, "lead"),
+                         Para(d.credit, "credit", source=d.credit)),
+                        notes=L["closing_source"].format(**facts)))
+    return drafts
+
+
+# --- fitting ----------------------------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"(?<=[。？！])")
+
+
+def sentences(text: str) -> list[str]:
+    return [s for s in _SENTENCE_END.split(text) if s]
+
+
+def _where(source) -> str:
+    src = getattr(source, "source", None)
+    return f"{src}: error: {src.key}" if src else "deck: error: slide"
+
+
+def _fit_title(draft: Draft, box: Box) -> float:
+    for size in SIZES[draft.kind][0]:
+        if title_height(draft.title, size, box) <= box.inner_h:
+            return size
+    raise PrintgenError(f"{_where(draft.title_source)}: too long for a slide title even at "
+                        f"{SIZES[draft.kind][0][-1]} pt; shorten it")
+
+
+def _best_size(paras, kind: str, box: Box) -> float | None:
+    for size in SIZES[kind][1]:
+        if body_height(paras, size, box) <= box.inner_h:
+            return size
+    return None
+
+
+def _paginate(paras: list[Para], size: float, box: Box) -> list[list[Para]]:
+    """Fill slides at ``size``. A paragraph that does not fit the space left moves whole to the
+    next slide when it fits there and this slide is at least half full; otherwise it is split
+    after a sentence and continues on the next slide."""
+    pages: list[list[Para]] = [[]]
+    queue = list(paras)
+
+    def fits(page):
+        return body_height(page, size, box) <= box.inner_h
+
+    while queue:
+        para = queue.pop(0)
+        page = pages[-1]
+        unit = [para] + ([queue.pop(0)] if para.keep_with_next and queue else [])
+        if fits(page + unit):
+            page.extend(unit)
+            continue
+        half_full = body_height(page, size, box) >= box.inner_h / 2
+        parts = sentences(para.text)
+        if len(unit) == 1 and len(parts) > 1 and not (page and half_full and fits(unit)):
+            k = max((k for k in range(1, len(parts)) if fits(page + [replace(para, text="".join(parts[:k]))])), default=0)
+            if k:
+                page.append(replace(para, text="".join(parts[:k]), note=""))
+                queue.insert(0, replace(para, text="".join(parts[k:]), continued=True))
+                pages.append([])
+                continue
+        if page:
+            queue[0:0] = unit
+            pages.append([])
+            continue
+        raise PrintgenError(f"{_where(para.source)}: a sentence is too long for one slide even at {size} pt; "
+                            "split it into shorter sentences")
+    return [p for p in pages if p]
+
+
+def _break_title(title: str, size: float, box: Box) -> str:
+    """A title too long for one line breaks after its last 、 or before a bracket that lets the
+    first line fit, rather than wherever the line happens to end (どうあるべ／き)."""
+    if "\n" in title or len(wrap(title, title_width(box, size), size, metrics(True))) < 2:
+        return title
+    width = title_width(box, size)
+    best = None
+    for i, char in enumerate(title[:-1]):
+        cut = i + 1 if char in "、，" else i if char in "（「『" else None
+        if cut and 0 < cut < len(title) and metrics(True).width(title[:cut], size) <= width:
+            best = cut
+    return title if best is None else title[:best] + "\n" + title[best:]
+
+
+def _notes(title: str, paras, extra: str) -> str:
+    parts = [title.replace("\n", "")]
+    parts += [p.shown for p in paras]
+    parts += [p.note for p in paras if p.note]
+    if extra:
+        parts.append(extra)
+    return "\n\n".join(parts)
+
+
+def fit(drafts: list[Draft], geometry: Geometry) -> list[Slide]:
+    """Fitted slides: each draft at the largest sizes that fit, continued on more slides if needed.
+
+    A draft that fits one slide at some size between the limits gets the largest such size.
+    Otherwise it is spread over as few slides as the smallest size needs, set at the largest
+    size that still needs no more slides (one size for the whole group).
+    """
+    L = labels()
+    slides: list[Slide] = []
+    for draft in drafts:
+        title_box, body_box = geometry.boxes[draft.kind]
+        sizes = SIZES[draft.kind][1]
+        size = _best_size(draft.paras, draft.kind, body_box)
+        if size is not None:
+            pages = [list(draft.paras)]
+        else:
+            pages = _paginate(list(draft.paras), sizes[-1], body_box)
+            for size in sizes:
+                larger = _paginate(list(draft.paras), size, body_box)
+                if len(larger) <= len(pages):
+                    pages = larger
+                    break
+            # even out the slides (no lone paragraph on the last one): fill each less, same count
+            for share in (0.7, 0.8, 0.9):
+                even = _paginate(list(draft.paras), size, replace(body_box, h=body_box.h - body_box.inner_h * (1 - share)))
+                if len(even) == len(pages):
+                    pages = even
+                    break
+        for i, page in enumerate(pages):
+            title = draft.title if i == 0 else draft.title.replace("\n", "") + L["continued"]
+            title_size = _fit_title(replace(draft, title=title), title_box)
+            title = _break_title(title, title_size, title_box)
+            title_size = _fit_title(replace(draft, title=title), title_box)
+            slides.append(Slide(
+                kind=draft.kind, title=title, paras=tuple(page),
+                notes=_notes(title, page, draft.notes if i == 0 else ""),
+                title_size=title_size, body_size=size,
+                title_box=title_box, body_box=body_box, number=len(slides) + 1,
+            ))
+    return slides
+
+
+# --- the renderer -----------------------------------------------------------------------
+
+
+@register
+class DeckRenderer(Renderer):
+    """deck.pptx, deck.pdf and slides-handout.pdf from one fitted slide model.
+
+    Options: ``template`` (path of a .pptx to build on, or None), ``theme`` (a :data:`THEMES`
+    name, or None: the template's own colours, or the default theme without a template).
+    """
+
+    name = "deck"
+    description = "PowerPoint lecture deck (deck.pptx), its PDF twin (deck.pdf) and slide handouts"
+
+    def render(self, content: Content) -> list[Artifact]:
+        from generator.render import powerpoint
+
+        template = self.options.get("template")
+        theme = self.options.get("theme") or (None if template else DEFAULT_THEME)
+        deck = powerpoint.DeckFile(template, theme)
+        slides = fit(outline(content), deck.geometry())
+        pptx = deck.build(slides, content.document)
+        colours = deck.colours()
+        deck_pdf, deck_pages = render_slides_pdf(slides, deck.geometry(), colours, content)
+        handout_pdf, handout_pages = render_handout_pdf(slides, deck.geometry(), colours, content)
+        return [
+            Artifact("deck.pptx", pptx, len(slides), "slides"),
+            Artifact("deck.pdf", deck_pdf, deck_pages),
+            Artifact("slides-handout.pdf", handout_pdf, handout_pages),
+        ]
+
+
+SLIDES_PER_HANDOUT_PAGE = 3
+
+
+def _pdf_metadata(content: Content) -> dict:
+    return dict(title=content.document.title, author=content.document.author,
+                date=content.document.date_iso)
+
+
+def _render_pdf(template: str, geometry, colours, content, **values) -> tuple[bytes, int]:
+    from generator.render.pdf import html_to_pdf
+    from generator.templates import environment
+
+    html = environment().get_template(template).render(
+        geometry=geometry, colours=colours, meta=_pdf_metadata(content), labels=labels(),
+        styles=STYLES, leading=(TITLE_LEADING, BODY_LEADING), document=content.document, **values,
+    )
+    return html_to_pdf(html)
+
+
+def render_slides_pdf(slides, geometry, colours, content) -> tuple[bytes, int]:
+    """deck.pdf: one 16:9 page per slide."""
+    return _render_pdf("deck/slides.html", geometry, colours, content, slides=slides)
+
+
+def render_handout_pdf(slides, geometry, colours, content) -> tuple[bytes, int]:
+    """slides-handout.pdf: A4 portrait, three slides a page with memo lines."""
+    n = SLIDES_PER_HANDOUT_PAGE
+    return _render_pdf("deck/handout.html", geometry, colours, content,
+                       pages=[slides[i:i + n] for i in range(0, len(slides), n)])

@@ -1,0 +1,138 @@
+"""Measure Japanese text with the bundled fonts' own advance widths, as a slide box would set it.
+
+PowerPoint lays text out only when a slide is shown or edited, and python-pptx's ``fit_text()``
+only breaks at spaces, so a deck builder must know by itself whether text fits a box.
+:func:`wrap` breaks text into lines the way Japanese is set: anywhere between two CJK characters,
+never inside a Latin word, and following 禁則 (kinsoku): no line starts with 、。」ー ゃ… and
+none ends with 「（…. Widths come from the font's ``hmtx`` table through its ``cmap`` (BIZ UD has
+no GPOS kerning, so the sum of advances is the set width).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+# Characters that must not begin a line (行頭禁則).
+NO_LINE_START = frozenset(
+    "、。，．,.・：；:;？！?!‼⁇⁈⁉ー－―‐-–—〜～…‥"
+    "」』）〕］｝〉》】〙〗〟’”)]}>»"
+    "ゝゞヽヾ々〻ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ"
+    "％%‰℃°′″"
+)
+# Characters that must not end a line (行末禁則).
+NO_LINE_END = frozenset("「『（〔［｛〈《【〘〖〝‘“([{<«")
+
+
+# LibreOffice puts about a quarter em between Japanese and Latin letters or digits
+# (令和 2 年; its "Asian/non-Asian spacing" is on by default and a .pptx cannot turn it off).
+# Counting it makes the measure safe there; PowerPoint, which adds none, only gains room.
+AUTOSPACE_EM = 0.25
+
+
+def _is_latin(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+def _is_asian(char: str) -> bool:
+    return ord(char) >= 0x2E80
+
+
+def _autospaced(a: str, b: str) -> bool:
+    return (_is_latin(a) and _is_asian(b)) or (_is_asian(a) and _is_latin(b))
+
+
+@dataclass(frozen=True)
+class FontMetrics:
+    """Advance widths of one font file, in font units (``units_per_em`` to the em)."""
+
+    units_per_em: int
+    advances: dict[int, int]  # code point -> advance
+
+    def width(self, text: str, size: float) -> float:
+        """Set width of ``text`` at ``size`` points, in points (a missing glyph counts one em)."""
+        upem = self.units_per_em
+        advance = sum(self.advances.get(ord(c), upem) for c in text) * size / upem
+        return advance + sum(_autospaced(a, b) for a, b in zip(text, text[1:])) * AUTOSPACE_EM * size
+
+
+@functools.lru_cache(maxsize=None)
+def font_metrics(path: Path) -> FontMetrics:
+    """The metrics of the font file at ``path`` (read once per process)."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, lazy=True) as font:
+        hmtx = font["hmtx"]
+        advances = {cp: hmtx[glyph][0] for cp, glyph in font.getBestCmap().items()}
+        return FontMetrics(font["head"].unitsPerEm, advances)
+
+
+def _tokens(text: str) -> list[str]:
+    """Split into pieces between which a line may break: a Latin word, a space, one other character."""
+    tokens: list[str] = []
+    for char in text:
+        latin = char.isascii() and not char.isspace()
+        if latin and tokens and tokens[-1][-1].isascii() and not tokens[-1][-1].isspace():
+            tokens[-1] += char
+        else:
+            tokens.append(char)
+    return tokens
+
+
+def clusters(text: str) -> list[str]:
+    """Units that stay on one line: tokens with kinsoku characters glued to their neighbour."""
+    units: list[str] = []
+    carry = ""  # an opening bracket waiting for the character it belongs with
+    for token in _tokens(text):
+        if units and not carry and token[0] in NO_LINE_START:
+            units[-1] += token
+            continue
+        token = carry + token
+        carry = ""
+        if token[-1] in NO_LINE_END:
+            carry = token
+        else:
+            units.append(token)
+    if carry:
+        units.append(carry)
+    return units
+
+
+def wrap(text: str, width: float, size: float, metrics: FontMetrics) -> list[str]:
+    """Break ``text`` into lines no wider than ``width`` points when set at ``size`` points.
+
+    A unit wider than a whole line (a very long Latin word) is cut by characters, as
+    PowerPoint does. Spaces at a line end take no room; an explicit newline starts a new line.
+    """
+    space = AUTOSPACE_EM * size
+    lines: list[str] = []
+    for part in text.split("\n"):
+        line, line_width = "", 0.0
+        for unit in clusters(part):
+            gap = space if line and _autospaced(line[-1], unit[0]) else 0.0
+            unit_width = metrics.width(unit, size)
+            stripped = unit.rstrip()
+            if line and line_width + gap + metrics.width(stripped, size) > width:
+                lines.append(line.rstrip())
+                line, line_width, gap = "", 0.0, 0.0
+                if unit.isspace():
+                    continue
+            if not line and unit_width > width:  # cannot fit anywhere: cut it
+                for char in unit:
+                    extra = metrics.width(char, size) + (space if line and _autospaced(line[-1], char) else 0.0)
+                    if line and line_width + extra > width:
+                        lines.append(line)
+                        line, line_width = "", 0.0
+                        extra = metrics.width(char, size)
+                    line += char
+                    line_width += extra
+                continue
+            line += unit
+            line_width += gap + unit_width
+        lines.append(line.rstrip())
+    return lines
+
+
+def line_count(text: str, width: float, size: float, metrics: FontMetrics) -> int:
+    return len(wrap(text, width, size, metrics))

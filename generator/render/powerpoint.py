@@ -1,0 +1,469 @@
+"""Writing the fitted slides as a real PowerPoint file with python-pptx.
+
+Titles go into title placeholders and text into body placeholders of the template's layouts
+(chosen by placeholder types, not by index), so the outline view, slide titles and the
+accessibility checker work, and a lecturer can edit the slides. Every East Asian font detail
+PowerPoint needs lives in :func:`set_run_font`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import zipfile
+from pathlib import Path
+
+from generator.errors import PrintgenError
+from generator.render.deck import BODY_LEADING, BULLET, FAMILY, STYLES, THEMES, TITLE_LEADING, Box, Geometry
+
+EMU_PER_PT = 12700
+SLIDE_16_9 = (12192000, 6858000)  # 13.333 × 7.5 in
+NOTES_SIZE = 12
+
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+P = "http://schemas.openxmlformats.org/presentationml/2006/main"
+NS = {"a": A, "p": P}
+
+
+def _a(tag: str) -> str:
+    return f"{{{A}}}{tag}"
+
+
+def set_run_font(rpr, family: str = FAMILY) -> None:
+    """Name ``family`` as the Latin, East Asian and complex-script typeface of a run, in Japanese.
+
+    PowerPoint takes the typeface of Japanese characters from ``<a:ea>``, which python-pptx has
+    no API for (``font.name`` writes only ``<a:latin>``); without it the kana and kanji come out
+    in whatever East Asian font the viewer picks (MS P Gothic, Noto …) beside BIZ UD Latin.
+    ``lang="ja-JP"`` makes PowerPoint and LibreOffice apply Japanese line breaking and spell
+    checking. Schema order inside ``a:rPr``: … fill, …, latin, ea, cs, sym, hlinkClick ….
+    """
+    from lxml import etree
+
+    rpr.set("lang", "ja-JP")
+    rpr.set("altLang", "en-US")
+    for tag in ("latin", "ea", "cs"):
+        for old in rpr.findall(_a(tag)):
+            rpr.remove(old)
+    anchor = None
+    for tag in ("sym", "hlinkClick", "hlinkMouseOver", "rtl", "extLst"):
+        anchor = rpr.find(_a(tag))
+        if anchor is not None:
+            break
+    for tag in ("latin", "ea", "cs"):
+        el = etree.Element(_a(tag), typeface=family)
+        if anchor is not None:
+            anchor.addprevious(el)
+        else:
+            rpr.append(el)
+
+
+def _sub(parent, tag: str, **attrs):
+    from lxml import etree
+
+    return etree.SubElement(parent, _a(tag), {k: str(v) for k, v in attrs.items()})
+
+
+def _pts(value: float) -> str:
+    return str(round(value * 100))
+
+
+def _emu(pt: float) -> int:
+    return round(pt * EMU_PER_PT)
+
+
+class DeckFile:
+    """A presentation opened from the default template or the user's, ready for the slides."""
+
+    def __init__(self, template: str | Path | None, theme: str | None):
+        from pptx import Presentation
+
+        self.template = Path(template) if template else None
+        self.theme = theme
+        self.prs = _open_template(self.template) if self.template else Presentation()
+        _remove_slides(self.prs)
+        _make_16_9(self.prs)
+        if self.template is None:
+            _style_default_template(self.prs)
+        self.layouts = _choose_layouts(self.prs, self.template)
+        _set_theme(self.prs, THEMES[theme] if theme else None)
+        self._geometry = None
+
+    # geometry and colours, shared with the PDF renderers
+
+    def geometry(self) -> Geometry:
+        if self._geometry is None:
+            boxes = {}
+            for kind, (layout, title_ph, body_ph) in self.layouts.items():
+                boxes[kind] = (_box(title_ph), _box(body_ph))
+            self._geometry = Geometry(self.prs.slide_width / EMU_PER_PT, self.prs.slide_height / EMU_PER_PT, boxes)
+        return self._geometry
+
+    def colours(self) -> dict[str, str]:
+        """``dark``, ``accent``, ``light`` as #RRGGBB, from the presentation's theme."""
+        theme = _theme_xml(self.prs)
+        scheme = theme.find(".//a:clrScheme", NS)
+        out = {}
+        for key, slot, fallback in (("dark", "dk2", "1F3A5F"), ("accent", "accent1", "3568B0"), ("light", "lt2", "EEEEEE")):
+            el = scheme.find(f"a:{slot}/*", NS) if scheme is not None else None
+            value = None if el is None else el.get("val") if el.tag == _a("srgbClr") else el.get("lastClr")
+            out[key] = "#" + (value or fallback)
+        return out
+
+    # the slides
+
+    def build(self, slides, document) -> bytes:
+        styled = self.theme is not None
+        for s in slides:
+            layout, title_ph, body_ph = self.layouts[s.kind]
+            slide = self.prs.slides.add_slide(layout)
+            title_shape = _slide_placeholder(slide, title_ph)
+            body_shape = _slide_placeholder(slide, body_ph)
+            align = None
+            _fill_title(title_shape, s, styled, align, own_look=self.template is None)
+            _fill_body(body_shape, s, styled, align, own_look=self.template is None)
+            # placeholders of the layout we do not use (date, footer, …) are not on the slide
+            _fill_notes(slide, s.notes)
+        _set_core_properties(self.prs, document)
+        buf = io.BytesIO()
+        self.prs.save(buf)
+        return _normalise_zip(buf.getvalue(), _build_time(document))
+
+
+# --- opening and preparing the template -------------------------------------------------
+
+
+def _open_template(path: Path):
+    from pptx import Presentation
+
+    if not path.is_file():
+        raise PrintgenError(f"{path}: error: --template: file not found")
+    try:
+        return Presentation(str(path))
+    except Exception as exc:  # python-pptx raises many kinds for a file that is not a .pptx
+        raise PrintgenError(
+            f"{path}: error: --template: not a PowerPoint presentation (.pptx) "
+            f"({exc.__class__.__name__}); save the template from PowerPoint as a .pptx file"
+        ) from None
+
+
+def _remove_slides(prs) -> None:
+    """Drop a template's own slides: the deck brings its own (their parts are not saved)."""
+    sld_ids = prs.slides._sldIdLst
+    for sld_id in list(sld_ids):
+        prs.part.drop_rel(sld_id.rId)
+        sld_ids.remove(sld_id)
+
+
+def _top_level_xfrms(tree):
+    return tree.xpath("./p:sp/p:spPr/a:xfrm | ./p:pic/p:spPr/a:xfrm | ./p:grpSp/p:grpSpPr/a:xfrm "
+                      "| ./p:graphicFrame/p:xfrm | ./p:cxnSp/p:spPr/a:xfrm")  # python-pptx elements know a: and p:
+
+
+def _make_16_9(prs) -> None:
+    """Make the slides 16:9. Changing the slide size does not move the masters' and layouts'
+    shapes, so scale their positions and widths with it (heights stay)."""
+    width, height = prs.slide_width, prs.slide_height
+    if abs(width / height - 16 / 9) < 0.005:
+        return
+    new_width = round(height * 16 / 9)
+    factor = new_width / width
+    for master in prs.slide_masters:
+        for part in (master, *master.slide_layouts):
+            for xfrm in _top_level_xfrms(part.shapes._spTree):
+                off, ext = xfrm.find("a:off", NS), xfrm.find("a:ext", NS)
+                if off is not None:
+                    off.set("x", str(round(int(off.get("x")) * factor)))
+                if ext is not None:
+                    ext.set("cx", str(round(int(ext.get("cx")) * factor)))
+    prs.slide_width = new_width
+
+
+def _set_xfrm(shape, x, y, w, h) -> None:
+    shape.left, shape.top, shape.width, shape.height = _emu(x), _emu(y), _emu(w), _emu(h)
+
+
+def _add_rect(shapes, name: str, x, y, w, h, colour: str = "accent1") -> None:
+    """A decorative filled rectangle on a master or layout (python-pptx cannot add shapes there)."""
+    from lxml import etree
+
+    tree = shapes._spTree
+    next_id = max([int(i) for i in tree.xpath(".//p:cNvPr/@id")] + [1]) + 1
+    tree.append(etree.fromstring(
+        f'<p:sp xmlns:p="{P}" xmlns:a="{A}"><p:nvSpPr><p:cNvPr id="{next_id}" name="{name}" descr=""/>'
+        f'<p:cNvSpPr/><p:nvPr userDrawn="1"/></p:nvSpPr><p:spPr><a:xfrm><a:off x="{_emu(x)}" y="{_emu(y)}"/>'
+        f'<a:ext cx="{_emu(w)}" cy="{_emu(h)}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom>'
+        f'<a:solidFill><a:schemeClr val="{colour}"/></a:solidFill><a:ln><a:noFill/></a:ln></p:spPr></p:sp>'
+    ))
+
+
+def _style_default_template(prs) -> None:
+    """printgen's own look on python-pptx's plain default template (16:9 already)."""
+    from pptx.enum.shapes import PP_PLACEHOLDER as PH
+
+    master = prs.slide_master
+    for ph in master.placeholders:
+        kind = ph.placeholder_format.type
+        if kind == PH.TITLE:
+            _set_xfrm(ph, 40, 22, 880, 88)
+        elif kind == PH.BODY:
+            _set_xfrm(ph, 40, 128, 880, 384)
+    _add_rect(master.shapes, "Accent line", 47, 113, 866, 2.5)
+    title_layout = next(l for l in master.slide_layouts
+                        if {p.placeholder_format.type for p in l.placeholders} >= {PH.CENTER_TITLE, PH.SUBTITLE})
+    for ph in title_layout.placeholders:
+        kind = ph.placeholder_format.type
+        if kind == PH.CENTER_TITLE:
+            _set_xfrm(ph, 84, 110, 800, 180)
+        elif kind == PH.SUBTITLE:
+            _set_xfrm(ph, 84, 318, 800, 150)
+        if kind in (PH.CENTER_TITLE, PH.SUBTITLE):
+            txbody = ph.text_frame._txBody
+            lst = txbody.find(_a("lstStyle"))
+            if lst is None:
+                from lxml import etree
+
+                lst = etree.Element(_a("lstStyle"))
+                txbody.bodyPr.addnext(lst)
+            lvl1 = lst.find(_a("lvl1pPr"))
+            if lvl1 is None:
+                lvl1 = _sub(lst, "lvl1pPr")
+            lvl1.set("algn", "l")
+            lvl1.set("indent", "0")
+            lvl1.set("marL", "0")
+    title_layout._element.set("showMasterSp", "0")  # not the master's line under the title
+    _add_rect(title_layout.shapes, "Accent band", 0, 0, 26, 540)
+    _add_rect(title_layout.shapes, "Accent line", 91, 302, 220, 4)
+
+
+def _types(layout) -> list:
+    return [ph.placeholder_format.type for ph in layout.placeholders]
+
+
+def _is_vertical(ph) -> bool:
+    body_pr = ph._element.find(".//a:bodyPr", NS)
+    return body_pr is not None and body_pr.get("vert") not in (None, "horz")
+
+
+def _choose_layouts(prs, template: Path | None) -> dict:
+    """``{kind: (layout, title placeholder, body placeholder)}`` by placeholder types."""
+    from pptx.enum.shapes import PP_PLACEHOLDER as PH
+
+    layouts = [l for m in prs.slide_masters for l in m.slide_layouts]
+    content = None
+    best = None
+    for layout in layouts:
+        types = _types(layout)
+        titles = [p for p in layout.placeholders if p.placeholder_format.type == PH.TITLE]
+        bodies = [p for p in layout.placeholders
+                  if p.placeholder_format.type in (PH.BODY, PH.OBJECT) and not _is_vertical(p)]
+        if not titles or not bodies:
+            continue
+        others = sum(t in (PH.PICTURE, PH.CHART, PH.TABLE, PH.MEDIA_CLIP, PH.ORG_CHART) for t in types)
+        body = max(bodies, key=lambda p: p.width * p.height)
+        score = (len(bodies) + others, -(body.width * body.height))
+        if best is None or score < best:
+            best, content = score, (layout, titles[0], body)
+    if content is None:
+        where = template or "the default template"
+        found = ", ".join(f"「{l.name}」" for l in layouts) or "none"
+        raise PrintgenError(
+            f"{where}: error: --template: no slide layout with a title placeholder and a body (text or content) "
+            f"placeholder, such as 「タイトルとコンテンツ」(Title and Content); the deck needs one. Layouts found: {found}"
+        )
+    title = None
+    for layout in layouts:
+        phs = {p.placeholder_format.type: p for p in layout.placeholders}
+        head = phs.get(PH.CENTER_TITLE) or phs.get(PH.TITLE)
+        if head is not None and PH.SUBTITLE in phs:
+            title = (layout, head, phs[PH.SUBTITLE])
+            break
+    title = title or content
+    return {"content": content, "title": title, "statement": title}
+
+
+def _box(ph) -> Box:
+    return Box(ph.left / EMU_PER_PT, ph.top / EMU_PER_PT, ph.width / EMU_PER_PT, ph.height / EMU_PER_PT)
+
+
+def _theme_part(prs):
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    return prs.slide_master.part.part_related_by(RT.THEME)
+
+
+def _theme_xml(prs):
+    from lxml import etree
+
+    return etree.fromstring(_theme_part(prs).blob)
+
+
+def _set_theme(prs, theme) -> None:
+    """The theme's major and minor fonts (Latin, East Asian, Japanese script) become the
+    bundled family, so text a lecturer types later is set in it too; ``theme`` colours, if any."""
+    from lxml import etree
+
+    part = _theme_part(prs)
+    root = etree.fromstring(part.blob)
+    for font in root.xpath(".//a:fontScheme/a:majorFont | .//a:fontScheme/a:minorFont", namespaces=NS):
+        for tag in ("latin", "ea"):
+            el = font.find(_a(tag))
+            if el is None:
+                el = _sub(font, tag)
+            el.set("typeface", FAMILY)
+        jpan = font.find("a:font[@script='Jpan']", NS)
+        if jpan is None:
+            jpan = _sub(font, "font", script="Jpan")
+        jpan.set("typeface", FAMILY)
+    if theme is not None:
+        name, dark, accent, light = theme
+        scheme = root.find(".//a:clrScheme", NS)
+        scheme.set("name", name)
+        for slot, value in (("dk2", dark), ("accent1", accent), ("lt2", light)):
+            el = scheme.find(f"a:{slot}", NS)
+            for child in list(el):
+                el.remove(child)
+            _sub(el, "srgbClr", val=value)
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+# --- filling slides ---------------------------------------------------------------------
+
+
+def _slide_placeholder(slide, layout_ph):
+    idx = layout_ph.placeholder_format.idx
+    for ph in slide.placeholders:
+        if ph.placeholder_format.idx == idx:
+            return ph
+    raise AssertionError(f"placeholder idx {idx} missing on the slide")
+
+
+def _prepare_frame(shape, anchor: str | None = None):
+    from pptx.enum.text import MSO_AUTO_SIZE
+
+    tf = shape.text_frame
+    tf.word_wrap = True
+    tf.auto_size = MSO_AUTO_SIZE.NONE  # the text was fitted at build time (see deck.fit)
+    body_pr = tf._txBody.bodyPr
+    for attr, value in zip(("lIns", "tIns", "rIns", "bIns"), (7.2, 3.6, 7.2, 3.6)):
+        body_pr.set(attr, str(_emu(value)))
+    if anchor:
+        body_pr.set("anchor", anchor)
+    return tf
+
+
+def _paragraph(tf, first: bool):
+    return tf.paragraphs[0] if first else tf.add_paragraph()
+
+
+def _add_runs(p, text: str, size: float, bold: bool = False, colour: str | None = None) -> None:
+    """``text`` as runs of ``p``; a newline becomes a line break (a:br)."""
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            br = _sub(p._p, "br")
+            rpr = _sub(br, "rPr", sz=_pts(size))
+            set_run_font(rpr)
+        run = p.add_run()
+        run.text = line
+        rpr = run._r.get_or_add_rPr()
+        rpr.set("sz", _pts(size))
+        rpr.set("b", "1" if bold else "0")
+        if colour:
+            fill = _sub(rpr, "solidFill")
+            _sub(fill, "schemeClr", val=colour)
+        set_run_font(rpr)
+
+
+def _set_ppr(p, *, pitch: float, before: float, align: str | None, mar_l: float = 0, indent: float = 0,
+             bullet: str = "", bullet_colour: str | None = None) -> None:
+    ppr = p._p.get_or_add_pPr()
+    ppr.set("marL", str(_emu(mar_l)))
+    ppr.set("indent", str(_emu(-indent)))
+    if align:
+        ppr.set("algn", align)
+    for child in list(ppr):
+        ppr.remove(child)
+    _sub(_sub(ppr, "lnSpc"), "spcPts", val=_pts(pitch))  # exact line pitch, as measured
+    _sub(_sub(ppr, "spcBef"), "spcPts", val=_pts(before))
+    _sub(_sub(ppr, "spcAft"), "spcPts", val="0")
+    if bullet:
+        if bullet_colour:
+            _sub(_sub(ppr, "buClr"), "schemeClr", val=bullet_colour)
+        _sub(ppr, "buSzPct", val="80000")
+        _sub(ppr, "buFont", typeface=FAMILY)
+        _sub(ppr, "buChar", char=bullet)
+    else:
+        _sub(ppr, "buNone")
+
+
+def _fill_title(shape, s, styled: bool, align: str | None, own_look: bool) -> None:
+    """``styled``: colours from the theme; ``own_look``: printgen's alignment (not a template's)."""
+    tf = _prepare_frame(shape, "b" if own_look and s.kind == "content" else None)
+    p = _paragraph(tf, True)
+    _set_ppr(p, pitch=s.title_size * TITLE_LEADING, before=0, align=align or ("l" if own_look else None))
+    _add_runs(p, s.title, s.title_size, bold=True, colour="tx2" if styled else None)
+
+
+def _fill_body(shape, s, styled: bool, align: str | None, own_look: bool) -> None:
+    tf = _prepare_frame(shape, "t" if s.kind == "content" else None)
+    for i, para in enumerate(s.paras):
+        st = STYLES[para.style]
+        size = s.body_size * st.scale
+        p = _paragraph(tf, i == 0)
+        indent = para.indent(s.body_size)
+        hang = bool(st.bullet or para.marker)
+        _set_ppr(p, pitch=size * BODY_LEADING, before=0 if i == 0 else st.before * s.body_size,
+                 align=align or (st.align if st.align and (st.align != "l" or own_look) else None),
+                 mar_l=indent, indent=indent if hang else 0,
+                 bullet=st.bullet if not para.continued else "", bullet_colour="accent1" if styled else None)
+        _add_runs(p, para.shown, size, bold=st.bold, colour="accent1" if styled and st.accent else None)
+
+
+def _fill_notes(slide, notes: str) -> None:
+    tf = slide.notes_slide.notes_text_frame
+    for i, line in enumerate(notes.split("\n")):
+        p = _paragraph(tf, i == 0)
+        if line:
+            _add_runs(p, line, NOTES_SIZE)
+
+
+# --- reproducibility --------------------------------------------------------------------
+
+
+def _build_time(document) -> dt.datetime:
+    """SOURCE_DATE_EPOCH if set, else the first day of the publication month: never "now"."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).replace(tzinfo=None)
+    year, month = (int(x) for x in str(document.date_iso).split("-")[:2])
+    return dt.datetime(year, month, 1)
+
+
+def _set_core_properties(prs, document) -> None:
+    cp = prs.core_properties
+    when = _build_time(document)
+    cp.title = document.title
+    cp.author = document.committee
+    cp.last_modified_by = document.committee
+    cp.subject = document.programme
+    cp.language = "ja-JP"
+    cp.revision = 1
+    cp.created = when
+    cp.modified = when
+    cp.keywords = ""
+    cp.comments = ""
+
+
+def _normalise_zip(data: bytes, when: dt.datetime) -> bytes:
+    """The same .pptx bytes for the same input: zipfile stamps each entry with the current time."""
+    stamp = max(when, dt.datetime(1980, 1, 1)).timetuple()[:6]
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            dst.writestr(entry, src.read(info.filename), compresslevel=9)
+    return out.getvalue()
+

@@ -1,0 +1,245 @@
+"""printgen deck: the real deck.pptx, deck.pdf and slides-handout.pdf, built once per module."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pytest
+from helpers import BUNDLED_FONT_NAMES, pdf_font_names, pdf_page_sizes, run_printgen, squeeze
+
+from generator.render import deck as deck_module
+from generator.render.measure import font_metrics, wrap
+
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+EMU_PER_PT = 12700
+A4 = (595.28, 841.89)
+
+
+@pytest.fixture(scope="module")
+def out_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("deck")
+    result = run_printgen("deck", "--out", out)
+    assert result.exit_code == 0, result.stderr
+    for name in ("deck.pptx", "deck.pdf", "slides-handout.pdf"):
+        assert name in result.stdout
+    return out
+
+
+@pytest.fixture(scope="module")
+def prs(out_dir):
+    from pptx import Presentation
+
+    return Presentation(str(out_dir / "deck.pptx"))
+
+
+def _paragraph_text(p) -> str:
+    return "".join("\n" if el.tag == f"{A}br" else (el.findtext(f"{A}t") or "") for el in p._p if el.tag in (f"{A}r", f"{A}br"))
+
+
+def _all_text(prs) -> str:
+    parts = []
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                parts += [_paragraph_text(p) for p in shape.text_frame.paragraphs]
+        parts.append(slide.notes_slide.notes_text_frame.text)
+    return squeeze("".join(parts))
+
+
+def test_slides_are_16_9(prs):
+    assert round(prs.slide_width / prs.slide_height, 3) == round(16 / 9, 3)
+    assert (prs.slide_width, prs.slide_height) == (12192000, 6858000)
+
+
+def test_every_run_names_the_east_asian_font_in_japanese(prs):
+    runs = 0
+    for slide in prs.slides:
+        for part in (slide, slide.notes_slide):
+            for r in part._element.iter(f"{A}r"):
+                rpr = r.find(f"{A}rPr")
+                assert rpr is not None and rpr.get("lang") == "ja-JP", r.findtext(f"{A}t")
+                for tag in ("latin", "ea"):
+                    el = rpr.find(f"{A}{tag}")
+                    assert el is not None and el.get("typeface") == "BIZ UDPGothic", (tag, r.findtext(f"{A}t"))
+                runs += 1
+    assert runs > 100
+
+
+def test_theme_fonts_are_the_bundled_family(prs):
+    from lxml import etree
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    theme = etree.fromstring(prs.slide_master.part.part_related_by(RT.THEME).blob)
+    for font in ("majorFont", "minorFont"):
+        for tag in ("latin", "ea"):
+            assert theme.find(f".//{A}{font}/{A}{tag}").get("typeface") == "BIZ UDPGothic"
+
+
+def test_every_slide_has_a_title_placeholder_and_notes(prs):
+    from pptx.enum.shapes import PP_PLACEHOLDER
+
+    for number, slide in enumerate(prs.slides, 1):
+        titles = [s for s in slide.placeholders
+                  if s.placeholder_format.type in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)]
+        assert titles and titles[0].text_frame.text.strip(), f"slide {number}"
+        assert slide.notes_slide.notes_text_frame.text.strip(), f"slide {number}"
+        bodies = [s for s in slide.placeholders if s not in titles]
+        assert bodies and any(b.text_frame.text.strip() for b in bodies), f"slide {number}"
+
+
+def test_deck_and_notes_hold_every_sentence_of_the_source(prs, content):
+    deck_text = _all_text(prs)
+    corrections = list(content.corrections())
+    missing = []
+    for text in content.published_texts():
+        for sentence in re.split(r"(?<=[。？！])", text):
+            sentence = squeeze(sentence)
+            if not sentence or sentence in deck_text:
+                continue
+            # a recorded typo correction: the corrected sentence is shown, and the notes say so
+            fixed = sentence
+            for c in corrections:
+                fixed = fixed.replace(c.original, c.corrected)
+            if fixed != sentence and fixed in deck_text and all(squeeze(c.original) in deck_text for c in corrections):
+                continue
+            missing.append(sentence)
+    assert not missing
+
+
+def _box_inner(shape):
+    return shape.width / EMU_PER_PT - 14.4, shape.height / EMU_PER_PT - 7.2
+
+
+def test_no_text_box_is_measured_taller_than_its_box(prs):
+    """Measure the saved file itself: every paragraph's runs, size, indent and exact line pitch."""
+    fonts = {b: font_metrics(next(f for f in deck_module.FACES if f.family == "BIZ UDPGothic"
+                                  and f.weight == (700 if b else 400)).path) for b in (False, True)}
+    checked = 0
+    for number, slide in enumerate(prs.slides, 1):
+        for shape in slide.placeholders:
+            inner_w, inner_h = _box_inner(shape)
+            height = 0.0
+            for i, p in enumerate(shape.text_frame.paragraphs):
+                rpr = p._p.find(f"{A}r/{A}rPr")
+                ppr = p._p.find(f"{A}pPr")
+                size = int(rpr.get("sz")) / 100
+                pitch = int(ppr.find(f"{A}lnSpc/{A}spcPts").get("val")) / 100
+                before = int(ppr.find(f"{A}spcBef/{A}spcPts").get("val")) / 100
+                mar_l, indent = int(ppr.get("marL", 0)) / EMU_PER_PT, int(ppr.get("indent", 0)) / EMU_PER_PT
+                text = _paragraph_text(p)
+                # a hanging marker (①, 1.) sits in the indent: measure the text after it
+                if indent < 0 and ppr.find(f"{A}buChar") is None:
+                    text = re.sub(r"^(\d+\. ?|\d+\.|[①-⑩])", "", text)
+                lines = wrap(text, inner_w - mar_l, size, fonts[rpr.get("b") == "1"])
+                height += (before if i else 0) + len(lines) * pitch
+            assert height <= inner_h + 0.01, f"slide {number}, {shape.name}: {height:.1f} pt > {inner_h:.1f} pt"
+            checked += 1
+    assert checked >= 2 * len(prs.slides)
+
+
+def test_deck_pdf_has_one_16_9_page_per_slide(prs, out_dir):
+    sizes = pdf_page_sizes(out_dir / "deck.pdf")
+    assert len(sizes) == len(prs.slides)
+    assert set(sizes) == {(960.0, 540.0)}
+    assert pdf_font_names(out_dir / "deck.pdf") <= set(BUNDLED_FONT_NAMES)
+
+
+def test_handout_has_three_slides_an_a4_page(prs, out_dir):
+    sizes = pdf_page_sizes(out_dir / "slides-handout.pdf")
+    assert len(sizes) == math.ceil(len(prs.slides) / 3)
+    assert all(abs(w - A4[0]) < 1 and abs(h - A4[1]) < 1 for w, h in sizes)
+    assert pdf_font_names(out_dir / "slides-handout.pdf") <= set(BUNDLED_FONT_NAMES)
+
+
+def test_core_properties_are_fixed(prs):
+    cp = prs.core_properties
+    assert cp.title == "介護支援専門員自身が考える今後の“目指すべき介護支援専門員像”"
+    assert cp.author == "居宅介護支援における業務負担等に関する調査研究事業 検討委員会"
+    assert cp.created.year == 2021 and cp.created == cp.modified
+
+
+# --- templates: in-process, PowerPoint only (fast) ---------------------------------------
+
+
+def _pptx_only(content, template=None, theme=None):
+    from generator.render import powerpoint
+
+    deck = powerpoint.DeckFile(template, theme)
+    slides = deck_module.fit(deck_module.outline(content), deck.geometry())
+    return slides, deck.build(slides, content.document)
+
+
+def test_pptx_bytes_are_reproducible(content):
+    assert _pptx_only(content, theme="teal")[1] == _pptx_only(content, theme="teal")[1]
+
+
+def test_a_4_3_template_with_slides_of_its_own_becomes_16_9(content, tmp_path):
+    import io
+
+    from pptx import Presentation
+
+    template = Presentation()  # 4:3, layouts in another order
+    template.slides.add_slide(template.slide_layouts[6])
+    layouts = template.slide_layouts
+    layouts._sldLayoutIdLst.insert(0, layouts._sldLayoutIdLst[-1])  # first layout no longer index 0
+    path = tmp_path / "org.pptx"
+    template.save(path)
+    slides, data = _pptx_only(content, template=path)
+    built = Presentation(io.BytesIO(data))
+    assert (built.slide_width, built.slide_height) == (12192000, 6858000)
+    assert len(built.slides) == len(slides)
+    for slide in built.slides:
+        assert slide.shapes.title is not None and slide.shapes.title.text_frame.text
+        assert slide.shapes.title.left + slide.shapes.title.width <= built.slide_width
+
+
+def test_a_file_that_is_not_powerpoint_is_a_clear_error(tmp_path):
+    bad = tmp_path / "org.pptx"
+    bad.write_text("not a presentation", encoding="utf-8")
+    result = run_printgen("deck", "--template", bad, "--out", tmp_path / "out")
+    assert result.exit_code == 1
+    assert "--template: not a PowerPoint presentation (.pptx)" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out" / "deck.pptx").exists()
+
+
+def test_a_template_without_a_title_and_body_layout_is_a_clear_error(tmp_path):
+    from pptx import Presentation
+    from pptx.enum.shapes import PP_PLACEHOLDER as PH
+
+    template = Presentation()
+    for layout in list(template.slide_layouts):
+        if any(p.placeholder_format.type in (PH.BODY, PH.OBJECT) for p in layout.placeholders):
+            template.slide_layouts.remove(layout)
+    path = tmp_path / "bare.pptx"
+    template.save(path)
+    result = run_printgen("deck", "--template", path, "--out", tmp_path / "out")
+    assert result.exit_code == 1
+    assert "--template: no slide layout with a title placeholder and a body" in result.stderr
+    assert "Layouts found: 「Title Slide」" in result.stderr
+
+
+# --- the measurer ------------------------------------------------------------------------
+
+
+def test_wrap_keeps_kinsoku_and_latin_words(content):
+    from generator.render.measure import NO_LINE_END, NO_LINE_START
+
+    metrics = deck_module.metrics(False)
+    for text in content.texts():
+        for width in (150, 233, 410):
+            lines = wrap(text, width, 18, metrics)
+            assert "".join(lines) == text.replace(" ", "") or squeeze("".join(lines)) == squeeze(text)
+            for line in lines:
+                assert metrics.width(line, 18) <= width + 0.01
+            for a, b in zip(lines, lines[1:]):
+                assert b[0] not in NO_LINE_START, (a, b)
+                assert a[-1] not in NO_LINE_END, (a, b)
+                assert not (a[-1].isascii() and a[-1].isalnum() and b[0].isascii() and b[0].isalnum()), (a, b)
+
+
+def test_cli_theme_choices_are_the_renderer_themes():
+    from generator.cli import THEME_NAMES
+
+    assert set(THEME_NAMES) == set(deck_module.THEMES)
