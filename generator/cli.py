@@ -169,7 +169,7 @@ def _render_material(name: str, content_dir: Path, out_dir: Path, options: dict)
         path = writer.write(artifact.name, artifact.data, owner=name)
         count = "" if artifact.pages is None else f"{artifact.pages} {artifact.kind}, "
         say(f"{display_path(path)}: {count}{len(artifact.data) / 1024:,.0f} KB")
-    say(f"{name}: {len(artifacts)} files in {elapsed:.2f} s")
+    say(f"{name}: {len(artifacts)} file{'s' if len(artifacts) != 1 else ''} in {elapsed:.2f} s")
 
 
 def main() -> None:

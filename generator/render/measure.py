@@ -43,7 +43,7 @@ def _autospaced(a: str, b: str) -> bool:
     return (_is_latin(a) and _is_asian(b)) or (_is_asian(a) and _is_latin(b))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: one instance per font file, cached below
 class FontMetrics:
     """Advance widths of one font file, in font units (``units_per_em`` to the em)."""
 
@@ -100,6 +100,12 @@ def clusters(text: str) -> list[str]:
 
 
 def wrap(text: str, width: float, size: float, metrics: FontMetrics) -> list[str]:
+    """Break ``text`` into lines (see :func:`_wrap`); memoised, as fitting tries each size many times."""
+    return list(_wrap(text, width, size, metrics))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _wrap(text: str, width: float, size: float, metrics: FontMetrics) -> tuple[str, ...]:
     """Break ``text`` into lines no wider than ``width`` points when set at ``size`` points.
 
     A unit wider than a whole line (a very long Latin word) is cut by characters, as
@@ -131,7 +137,7 @@ def wrap(text: str, width: float, size: float, metrics: FontMetrics) -> list[str
             line += unit
             line_width += gap + unit_width
         lines.append(line.rstrip())
-    return lines
+    return tuple(lines)
 
 
 def line_count(text: str, width: float, size: float, metrics: FontMetrics) -> int:
