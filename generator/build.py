@@ -1,21 +1,39 @@
-"""Build materials: render them all first, then write them, so a failure changes no file."""
+"""Build materials: incremental, parallel, atomic.
+
+- A material is rebuilt only when something it is made from changed: its content files, its
+  templates, the fonts, its options, or printgen itself (its fingerprint, kept in
+  ``OUT/.printgen/manifest.json`` with a hash of every file it wrote).
+- Materials render in worker processes (``jobs``); WeasyPrint is imported once, before the
+  workers fork, so each pays nothing for it.
+- All materials render first; files are written only when every one succeeded, each to a
+  temporary name then renamed. A failed or interrupted build leaves the previous files.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from generator import __version__
+from generator.content import CONTENT_FILES
+from generator.fonts import FACES, PROJECT_DIR
 from generator.model import POINT_MARKERS, Content
 from generator.render import Artifact, Renderer
+from generator.templates import TEMPLATES_DIR
 from generator.writer import OutputWriter
+
+MANIFEST = ".printgen/manifest.json"
 
 
 def load_project(content_dir: Path) -> Content:
     """Load and check the content, and prepare the font subsets its characters need."""
     from generator.content import load_content
-    from generator.fonts import PROJECT_DIR, prepare_fonts
+    from generator.fonts import prepare_fonts
     from generator.templates import template_texts
 
     content = load_content(content_dir)
@@ -39,22 +57,125 @@ class Written:
 
     def summary(self) -> str:
         count = "" if self.artifact.pages is None else f"{self.artifact.pages} {self.artifact.kind}"
-        size = self.artifact.data.__len__() / 1024
-        return f"{str(self.path):<32} {count:>10} {size:>8.0f} KB {self.seconds:>6.2f} s"
+        return f"{str(self.path):<34} {count:>10} {len(self.artifact.data) / 1024:>7,.0f} KB {self.seconds:>6.2f} s"
 
 
-def build(content: Content, renderers: list[Renderer], out_dir: Path, progress: Callable[[str], None] = lambda _: None) -> list[Written]:
-    """Render every material, then write every file; nothing is written if any render fails."""
-    rendered: list[tuple[Renderer, list[Artifact], float]] = []
-    for renderer in renderers:
-        start = time.perf_counter()
-        artifacts = renderer.render(content)
-        rendered.append((renderer, artifacts, time.perf_counter() - start))
+def fingerprint(renderer: Renderer, content_dir: Path) -> str:
+    """A hash of everything ``renderer`` is made from (see the module docstring)."""
+    h = hashlib.sha256()
+
+    def add(label: str, data: bytes) -> None:
+        h.update(f"{label}\0{len(data)}\0".encode())
+        h.update(data)
+
+    add("version", __version__.encode())
+    add("options", json.dumps(renderer.options, sort_keys=True, default=str).encode())
+    for source in sorted((PROJECT_DIR / "generator").rglob("*.py")):
+        add(str(source.relative_to(PROJECT_DIR)), source.read_bytes())
+    for name in renderer.content_files or CONTENT_FILES:
+        path = Path(content_dir) / name
+        add(f"content/{name}", path.read_bytes() if path.is_file() else b"<missing>")
+    for folder in renderer.template_dirs or (renderer.name,):
+        for path in sorted((TEMPLATES_DIR / folder).rglob("*")):
+            if path.is_file():
+                add(str(path.relative_to(TEMPLATES_DIR)), path.read_bytes())
+    for face in FACES:
+        stat = face.path.stat() if face.path.is_file() else None
+        add(face.file, f"{stat.st_size}:{stat.st_mtime_ns}".encode() if stat else b"<missing>")
+    template = renderer.options.get("template")
+    if template and Path(template).is_file():
+        add("pptx-template", Path(template).read_bytes())
+    return h.hexdigest()
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _read_manifest(out_dir: Path) -> dict:
+    try:
+        data = json.loads((Path(out_dir) / MANIFEST).read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def up_to_date(renderer: Renderer, print_: str, manifest: dict, out_dir: Path) -> bool:
+    entry = manifest.get(renderer.name)
+    if not isinstance(entry, dict) or entry.get("fingerprint") != print_:
+        return False
+    files = entry.get("files") or {}
+    return bool(files) and all(_sha256(Path(out_dir) / name) == digest for name, digest in files.items())
+
+
+# The content of the build in progress, for worker processes (they are forked, so it is
+# inherited rather than pickled).
+_CONTENT: Content | None = None
+
+
+def _render_one(renderer: Renderer) -> tuple[list[Artifact], float]:
+    start = time.perf_counter()
+    artifacts = renderer.render(_CONTENT)
+    return artifacts, time.perf_counter() - start
+
+
+def build(
+    content_dir: Path,
+    renderers: list[Renderer],
+    out_dir: Path,
+    *,
+    force: bool = False,
+    jobs: int = 1,
+    progress: Callable[[str], None] = lambda _: None,
+) -> tuple[list[Written], list[str]]:
+    """Build what is out of date; return the files written and the names of materials skipped."""
+    global _CONTENT
+    manifest = _read_manifest(out_dir)
+    prints = {r.name: fingerprint(r, content_dir) for r in renderers}
+    todo = [r for r in renderers if force or not up_to_date(r, prints[r.name], manifest, out_dir)]
+    skipped = [r.name for r in renderers if r not in todo]
+    if not todo:
+        return [], skipped
+
+    _CONTENT = load_project(content_dir)
+    results: dict[str, tuple[list[Artifact], float]] = {}
+    jobs = max(1, min(jobs, len(todo)))
+    if jobs > 1 and hasattr(os, "fork"):
+        _render_parallel(todo, jobs, results, progress)
+    else:
+        for renderer in todo:
+            results[renderer.name] = _render_one(renderer)
+            progress(f"{renderer.name}: rendered in {results[renderer.name][1]:.2f} s")
+
     writer = OutputWriter(out_dir)
     written = []
-    for renderer, artifacts, seconds in rendered:
+    for renderer in todo:
+        artifacts, seconds = results[renderer.name]
+        files = {}
         for artifact in artifacts:
             path = writer.write(artifact.name, artifact.data, owner=renderer.name)
+            files[artifact.name] = hashlib.sha256(artifact.data).hexdigest()
             written.append(Written(renderer.name, path, artifact, seconds))
-            progress(written[-1].summary())
-    return written
+        manifest[renderer.name] = {"fingerprint": prints[renderer.name], "files": files}
+    writer.write(MANIFEST, json.dumps(manifest, indent=1, sort_keys=True).encode(), owner="build")
+    return written, skipped
+
+
+def _render_parallel(todo: list[Renderer], jobs: int, results: dict, progress: Callable[[str], None]) -> None:
+    """Render in forked workers; WeasyPrint is imported first so the workers inherit it."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    from generator.render.pdf import font_config, weasyprint
+
+    weasyprint()
+    font_config()
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = {pool.submit(_render_one, renderer): renderer for renderer in todo}
+        for future in as_completed(futures):
+            renderer = futures[future]
+            results[renderer.name] = future.result()  # re-raises a PrintgenError from the worker
+            progress(f"{renderer.name}: rendered in {results[renderer.name][1]:.2f} s")

@@ -15,6 +15,7 @@ import click
 
 from generator import __version__
 from generator.errors import EXIT_FAILURE, PrintgenError
+from generator.render import RENDERER_MODULES
 
 log = logging.getLogger("printgen")
 
@@ -91,22 +92,41 @@ def check(content_dir: Path) -> None:
     )
 
 
+MATERIALS = RENDERER_MODULES
+
+
 @cli.command()
 @content_option
 @out_option
-def build(content_dir: Path, out_dir: Path) -> None:
-    """Build every material (handout, cards, poster, deck) with default options."""
+@click.option("--only", "only", multiple=True, type=click.Choice(MATERIALS), metavar="NAME",
+              help=f"Build only this material (repeatable): {', '.join(MATERIALS)}.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Materials rendered at once. Default: the number of cores.")
+@click.option("--force", is_flag=True, help="Rebuild everything, even what is up to date.")
+def build(content_dir: Path, out_dir: Path, only: tuple[str, ...], jobs: int | None, force: bool) -> None:
+    """Build every material (handout, cards, poster, deck and its PDFs) with default options.
+
+    Only what changed since the last build is rebuilt (content, templates, fonts, options,
+    printgen itself); --force rebuilds all. Files are replaced only when every material built.
+    """
+    import os
     import time
 
     from generator.build import build as build_all
-    from generator.build import load_project
     from generator.render import load_renderers
 
     start = time.perf_counter()
-    content = load_project(content_dir)
-    renderers = [cls() for cls in load_renderers().values()]
-    written = build_all(content, renderers, out_dir, progress=say)
-    say(f"built {len(written)} files in {time.perf_counter() - start:.1f} s")
+    registry = load_renderers(only or MATERIALS)
+    renderers = [registry[name]() for name in (only or MATERIALS)]
+    written, skipped = build_all(
+        content_dir, renderers, out_dir, force=force, jobs=jobs or os.cpu_count() or 1,
+        progress=say if sys.stdout.isatty() else (lambda _: None),
+    )
+    for item in written:
+        say(item.summary())
+    if skipped:
+        say(f"up to date: {', '.join(skipped)}")
+    say(f"built {len(written)} file{'s' if len(written) != 1 else ''} in {time.perf_counter() - start:.2f} s")
 
 
 @cli.command()

@@ -29,6 +29,10 @@ class Renderer:
 
     name: ClassVar[str]
     description: ClassVar[str]
+    # What the material is made from, for incremental builds: the content files it reads
+    # (by default all of them) and its folders under templates/.
+    content_files: ClassVar[tuple[str, ...] | None] = None
+    template_dirs: ClassVar[tuple[str, ...] | None] = None  # default: (name,)
 
     def __init__(self, options: dict | None = None):
         self.options = dict(options or {})
@@ -50,10 +54,10 @@ def register(cls: type[Renderer]) -> type[Renderer]:
 RENDERER_MODULES = ("handout", "cards", "poster", "deck")
 
 
-def load_renderers() -> dict[str, type[Renderer]]:
-    """Import every renderer module (cheap: they import WeasyPrint/python-pptx only when rendering)."""
+def load_renderers(names=RENDERER_MODULES) -> dict[str, type[Renderer]]:
+    """Import the renderer modules (cheap: they import WeasyPrint/python-pptx only when rendering)."""
     import importlib
 
-    for module in RENDERER_MODULES:
+    for module in names:
         importlib.import_module(f"generator.render.{module}")
     return REGISTRY
