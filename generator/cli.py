@@ -91,6 +91,82 @@ def check(content_dir: Path) -> None:
     )
 
 
+
+def print_options(papers: tuple[str, ...], default: str):
+    """The options every sheet command takes: paper, orientation, print-shop marks, theme."""
+    from generator.render.sheet import MAX_BLEED_MM, THEMES
+
+    def decorate(f):
+        options = [
+            click.option("--paper", type=click.Choice(papers, case_sensitive=False), default=default, show_default=True,
+                         help="Paper size (B sizes are JIS B: B4 257 x 364, B3 364 x 515, B2 515 x 728 mm)."),
+            click.option("--landscape", is_flag=True, help="Landscape instead of portrait."),
+            click.option("--bleed", "bleed_mm", type=click.FloatRange(0, MAX_BLEED_MM), default=0, metavar="MM",
+                         help="Extend backgrounds MM mm past the trim for a print shop (TrimBox and BleedBox set). Usually 3."),
+            click.option("--crop-marks", is_flag=True, help="Add crop marks in a margin outside the trim (and bleed)."),
+            click.option("--theme", type=click.Choice(sorted(THEMES)), default="ai", show_default=True,
+                         help="Colour theme: " + "; ".join(f"{t.name}: {t.description}" for t in THEMES.values()) + "."),
+        ]
+        for option in reversed(options):
+            f = option(f)
+        return f
+
+    return decorate
+
+
+def _sheet_options(paper: str, landscape: bool, bleed_mm: float, crop_marks: bool, theme: str):
+    from generator.render.sheet import PrintOptions
+
+    return PrintOptions(paper.upper(), landscape, bleed_mm, crop_marks, theme)
+
+
+def _render_and_write(renderer_name: str, content_dir: Path, out_dir: Path, options: dict) -> None:
+    from generator.content import display_path, load_content
+    from generator.render import REGISTRY
+    from generator.writer import OutputWriter
+
+    content = load_content(content_dir)
+    artifacts = REGISTRY[renderer_name](options).render(content)
+    writer = OutputWriter(out_dir)
+    for artifact in artifacts:
+        path = writer.write(artifact.name, artifact.data, owner=renderer_name)
+        if artifact.name.count("/") == 0:
+            say(f"{display_path(path)}: {artifact.pages} {artifact.kind}, {len(artifact.data) / 1024:,.0f} KB")
+    extra = len(artifacts) - 1
+    if extra:
+        say(f"{display_path(out_dir)}/{artifacts[1].name.split('/')[0]}/: {extra} files, one per page")
+
+
+@cli.command()
+@content_option
+@out_option
+@print_options(("A3", "A4", "A2", "B4", "B3", "B2"), "A3")
+@click.option("--split", is_flag=True, help="Also write each card as its own file, OUT/cards/NN-<id>.pdf.")
+def cards(content_dir: Path, out_dir: Path, split: bool, **sheet) -> None:
+    """Message cards in big type, one per page: OUT/cards.pdf.
+
+    The twenty one-line messages, the slogan, 「ケアマネジャーは人と人を結ぶ架け橋」 and one card
+    per viewpoint. Each card gets the largest type that fits; a card that cannot fit is an error.
+    """
+    import generator.render.cards  # noqa: F401  (registers the renderer)
+
+    _render_and_write("cards", content_dir, out_dir, {"print": _sheet_options(**sheet), "split": split})
+
+
+@cli.command()
+@content_option
+@out_option
+@print_options(("A2", "A1", "A3", "B2", "B3"), "A2")
+def poster(content_dir: Path, out_dir: Path, **sheet) -> None:
+    """The wall poster, one sheet: OUT/poster.pdf.
+
+    The title, the lead text and the four viewpoints with their sixteen points.
+    """
+    import generator.render.poster  # noqa: F401  (registers the renderer)
+
+    _render_and_write("poster", content_dir, out_dir, {"print": _sheet_options(**sheet)})
+
+
 def main() -> None:
     """Entry point: user errors without traceback; internal errors briefly (traceback with -v)."""
     try:

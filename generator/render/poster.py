@@ -1,0 +1,171 @@
+"""``poster``: one wall sheet with the title, the lead text and the four viewpoints' sixteen points.
+
+Laid out like the cards (:mod:`generator.render.sheet`): every line measured, one size scale
+for the whole sheet, the largest that fits within :data:`LIMITS` (scaled with the paper, A2 = 1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from generator.errors import PrintgenError
+from generator.model import Content
+from generator.render import Artifact, Renderer, register
+from generator.render.cards import credit_line
+from generator.render.sheet import (
+    BODY, HEAD, LABEL, PT_PER_MM, THEMES, Page, PrintOptions, Rect, Sheet, TextBlock, Type,
+    background, band, html_document, lerp, render_sheets, steps, write_pdf,
+)
+
+SPARE_SLOTS = 5  # after the title band, after the lead, between the four panels
+POSTER_PAPERS = ("A2", "A1", "A3", "B2", "B3")
+REFERENCE = "A2"
+
+# Type sizes in pt on the reference paper: (smallest, largest).
+LIMITS = {
+    "title": (48, 84),
+    "lead": (15, 26),
+    "heading": (28, 44),
+    "viewpoint": (24, 36),
+    "point": (14, 26),
+}
+
+
+class PosterLayout:
+    def __init__(self, sheet: Sheet, content: Content):
+        self.sheet, self.content = sheet, content
+        k = self.k = sheet.scale(REFERENCE)
+        self.margin = 20 * PT_PER_MM * k
+        self.safe_margin = 8 * PT_PER_MM * k
+        self.width = sheet.width - 2 * self.margin
+
+    def type(self, name: str, t: float) -> Type:
+        lo, hi = LIMITS[name]
+        size = round(lerp(lo, hi, t) * self.k * 2) / 2
+        return Type(*HEAD, size, 1.25) if name in ("title", "heading", "viewpoint") else Type(*BODY, size, 1.6)
+
+    def title_type(self) -> Type:
+        """The largest title size that keeps each of the title's cover lines on one line."""
+        w = self.width - 1
+        for t in steps():
+            title = self.type("title", t)
+            if all(title.measure(line) <= w for line in self.content.document.title_lines):
+                return title
+        return self.type("title", 0)
+
+    def fit(self) -> Page:
+        title = self.title_type()
+        for t in steps():
+            types = {name: self.type(name, t) for name in LIMITS}
+            types["title"] = title
+            placed = self.place(types)
+            if placed is not None:
+                # Share the room left over between the gaps, so the sheet is evenly filled.
+                pieces, spare = self.place(types, placed[1] / SPARE_SLOTS)
+                return Page(tuple(pieces), self.content.document.title)
+        lead = self.content.viewpoints.lead
+        return self._error(lead)
+
+    def _error(self, text) -> Page:
+        src = text.source
+        raise PrintgenError(
+            f"{src}: error: {src.key}: the poster text does not fit on one {self.sheet.paper} sheet even at the "
+            f"smallest sizes (points {LIMITS['point'][0] * self.k:.0f} pt); shorten the lead or the points, or use a larger --paper"
+        )
+
+    def place(self, ty: dict[str, Type], extra: float = 0.0) -> tuple[list[Rect | TextBlock], float] | None:
+        """The poster's pieces at these sizes and the height left over, or ``None`` if they do not fit.
+        ``extra`` is added to each of the :data:`SPARE_SLOTS` gaps between sections."""
+        s, m, w, k = self.sheet, self.margin, self.width, self.k
+        c = self.content
+        mm = PT_PER_MM * k
+        pieces: list[Rect | TextBlock] = [background(s)]
+
+        # Title band: the title as printed on covers, each cover line broken further only if needed.
+        title_lines: list[str] = []
+        for line in c.document.title_lines:
+            broken = ty["title"].balance(line, w - 1)
+            if broken is None:
+                return None
+            title_lines += broken
+        sub = Type(*LABEL, 0.36 * ty["title"].size, 1.3)
+        sub_lines = sub.wrap(f"{c.document.author}（{c.document.date}）", w - 1)
+        if sub_lines is None:
+            return None
+        pad = 14 * mm
+        band_h = pad + len(title_lines) * ty["title"].line + 0.4 * sub.size + len(sub_lines) * sub.line + pad
+        pieces += [band(s, band_h), Rect(-s.bleed, band_h, s.width + 2 * s.bleed, 2 * mm, "accent")]
+        pieces.append(TextBlock(m, pad, w, ty["title"], tuple(title_lines), "band-ink"))
+        pieces.append(TextBlock(m, pad + len(title_lines) * ty["title"].line + 0.4 * sub.size, w, sub, tuple(sub_lines), "band-ink"))
+        y = band_h + 2 * mm + 10 * mm + extra
+
+        lead = ty["lead"].wrap(c.viewpoints.lead, w - 1)
+        if lead is None:
+            return None
+        pieces.append(TextBlock(m, y, w, ty["lead"], tuple(lead), "ink"))
+        y += len(lead) * ty["lead"].line + 9 * mm + extra
+
+        heading = ty["heading"]
+        bar = 2.2 * mm
+        pieces.append(Rect(m, y + (heading.line - heading.size) / 2, bar * 2.5, heading.size, "accent"))
+        pieces.append(TextBlock(m + bar * 4, y, w - bar * 4, heading, (c.viewpoints.heading,), "headline"))
+        y += heading.line + 6 * mm
+
+        # One panel per viewpoint: its numbered title, then the four points, full width.
+        gap = 5 * mm
+        inner = 7 * mm
+        text_x = m + inner + 1.6 * mm
+        text_w = w - (text_x - m) - inner
+        vt, pt = ty["viewpoint"], ty["point"]
+        for vp in c.viewpoints.viewpoints:
+            title = vt.balance(vp.label, text_w - 1)
+            if title is None:
+                return None
+            py = len(title) * vt.line + 0.5 * pt.size
+            panel_pieces = [TextBlock(text_x, 0, text_w, vt, tuple(title), "headline")]
+            for marker, point in vp.numbered_points():
+                indent = pt.measure(marker) + 0.25 * pt.size
+                lines = pt.wrap(point, text_w - indent - 1)
+                if lines is None:
+                    return None
+                panel_pieces += [
+                    TextBlock(text_x, py, indent, pt, (marker,), "headline"),
+                    TextBlock(text_x + indent, py, text_w - indent, pt, tuple(lines), "panel-ink"),
+                ]
+                py += len(lines) * pt.line + 0.35 * pt.size
+            h = py - 0.35 * pt.size + 2 * inner
+            pieces.append(Rect(m, y, w, h, "panel"))
+            pieces.append(Rect(m, y, 1.6 * mm, h, "accent"))
+            pieces += [replace(p, y=p.y + y + inner) for p in panel_pieces]
+            y += h + gap + extra
+
+        foot = Type(*LABEL, 10 * k, 1.35)
+        credit = foot.wrap(credit_line(c), w - 1)
+        if credit is None:
+            return None
+        foot_y = s.height - 12 * mm - len(credit) * foot.line
+        y -= gap + extra
+        if y + 6 * mm > foot_y:
+            return None
+        pieces.append(TextBlock(m, foot_y, w, foot, tuple(credit), "muted"))
+        return pieces, foot_y - 6 * mm - y
+
+
+@register
+class PosterRenderer(Renderer):
+    """Options: ``print`` (:class:`PrintOptions`)."""
+
+    name = "poster"
+    description = "The wall poster: title, lead and the sixteen points on one sheet (A2 by default)."
+
+    def render(self, content: Content) -> list[Artifact]:
+        options: PrintOptions = self.options.get("print") or PrintOptions("A2")
+        sheet = Sheet.from_options(options)
+        layout = PosterLayout(sheet, content)
+        page = layout.fit()
+        html = html_document(
+            "poster/poster.html.j2", sheet, THEMES[options.theme], [page],
+            title=content.document.title, author=content.document.author,
+        )
+        document = render_sheets(html, sheet, pages=1, safe_margin=layout.safe_margin)
+        return [Artifact("poster.pdf", write_pdf(document, sheet), 1)]
