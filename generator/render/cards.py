@@ -91,7 +91,8 @@ class CardLayout:
         return [rule, TextBlock(self.margin, y, self.width, kind, tuple(lines), "muted")]
 
     def chrome(self, card: Card) -> list[Rect | TextBlock]:
-        """Background, band with kicker and counter, footer: the same on every card."""
+        """Background, band with kicker and counter: the same on every card (the footer goes last,
+        so the PDF's reading order is band, card, footer)."""
         s, m = self.sheet, self.margin
         y = (self.band_h - self.label.line) / 2
         pieces: list[Rect | TextBlock] = [
@@ -102,7 +103,7 @@ class CardLayout:
         ]
         if card.counter:
             pieces.append(TextBlock(m, y, self.width, self.label, (card.counter,), "band-ink", "right"))
-        return pieces + self.footer
+        return pieces
 
     def fit(self, card: Card) -> Page:
         hmin, hmax, max_lines, bmin, bmax = LIMITS[card.kind]
@@ -112,7 +113,7 @@ class CardLayout:
             body = Type(*BODY, round(lerp(bmin, bmax, t) * k * 2) / 2, 1.65)
             pieces = self.place(card, head, body, max_lines)
             if pieces is not None:
-                return Page(tuple(self.chrome(card) + pieces), f"{card.number:02d} {card.headline}")
+                return Page(tuple(self.chrome(card) + pieces + self.footer), f"{card.number:02d} {card.headline}")
         raise self.does_not_fit(card, Type(*HEAD, hmin * k, 1.28), Type(*BODY, bmin * k, 1.65), max_lines)
 
     def place(self, card: Card, head: Type, body: Type, max_lines: int) -> list[Rect | TextBlock] | None:

@@ -49,7 +49,7 @@ def phrases(text: str) -> tuple[str, ...]:
         pieces.extend(budoux_phrases(chunk))
     merged: list[str] = []
     for piece in pieces:
-        if merged and (piece[0] in NO_START or merged[-1].rstrip()[-1:] in NO_END):
+        if merged and (not piece.strip() or piece[0] in NO_START or merged[-1].rstrip()[-1:] in NO_END):
             merged[-1] += piece
         else:
             merged.append(piece)
@@ -67,6 +67,10 @@ def _split_spaces(text: str) -> list[str]:
         out.append(current)
     return out
 
+
+# Balanced headlines prefer to break after a comma or full stop (「一人じゃない、／力を合わせて」).
+CLAUSE_ENDS = set("、。，．！？!?")
+CLAUSE_BONUS = 0.1
 
 Measure = Callable[[str], float]
 
@@ -112,7 +116,7 @@ def balance(text: str, width: float, measure: Measure, max_lines: int | None = N
             rest = best[j]
             if rest is None:
                 continue
-            cost = (rest[0] + 1, rest[1] + ((width - w) / width) ** 2)
+            cost = (rest[0] + 1, rest[1] + ((width - w) / width) ** 2 - (CLAUSE_BONUS if line.rstrip()[-1] in CLAUSE_ENDS and j < n else 0))
             if best[i] is None or cost < best[i]:
                 best[i], choice[i] = cost, j
     if best[0] is None or (max_lines is not None and best[0][0] > max_lines):

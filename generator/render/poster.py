@@ -61,7 +61,7 @@ class PosterLayout:
             placed = self.place(types)
             if placed is not None:
                 # Share the room left over between the gaps, so the sheet is evenly filled.
-                pieces, spare = self.place(types, placed[1] / SPARE_SLOTS)
+                pieces, _ = self.place(types, placed[1] / SPARE_SLOTS * 0.999)
                 return Page(tuple(pieces), self.content.document.title)
         lead = self.content.viewpoints.lead
         return self._error(lead)

@@ -289,7 +289,7 @@ def text_boxes(page):
     """``(box, left, top, right, bottom)`` in CSS px for every piece of text laid out on ``page``."""
     from weasyprint.formatting_structure.boxes import TextBox
 
-    for box in page._page_box.descendants():
+    for box in page._page_box.descendants(placeholders=True):  # absolutely placed boxes too
         if isinstance(box, TextBox) and box.text.strip():
             yield box, box.position_x, box.position_y, box.position_x + box.width, box.position_y + box.height
 
