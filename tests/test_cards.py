@@ -15,7 +15,7 @@ from helpers import BUNDLED_FONT_NAMES, CONTENT_DIR, pdf_font_names, pdf_page_si
 
 from generator.render.cards import CardLayout, cards_of, credit_line
 from generator.render.phrases import NO_END, NO_START, balance, budoux_phrases, phrases, wrap
-from generator.render.sheet import PT_PER_MM, THEMES, PrintOptions, Sheet, TextBlock, contrast
+from generator.render.sheet import PT_PER_MM, SLUG_MM, THEMES, PrintOptions, Sheet, TextBlock, contrast
 
 A3 = (841.89, 1190.55)
 A2 = (1190.55, 1683.78)
@@ -157,23 +157,26 @@ def test_crop_marks_go_outside_the_bleed(poster_marks):
 
 
 def test_crop_marks_are_not_covered(poster_marks, tmp_path):
-    """The slug around the bleed is white except for the marks, which are black."""
+    """In the top left corner the slug is white except for the two black marks on the trim lines."""
     import subprocess
 
     from PIL import Image
 
-    subprocess.run(["pdftoppm", "-r", "40", "-gray", "-png", poster_marks / "poster.pdf", tmp_path / "p"], check=True)
+    dpi = 300
+    px = dpi / 72
+    edge = round((3 + SLUG_MM) * PT_PER_MM * px)  # media edge to trim: bleed + slug
+    subprocess.run(
+        ["pdftoppm", "-r", str(dpi), "-gray", "-png", "-x", "0", "-y", "0", "-W", str(edge), "-H", str(edge),
+         poster_marks / "poster.pdf", tmp_path / "p"], check=True,
+    )
     (png,) = tmp_path.glob("p*.png")
-    image = Image.open(png)
-    px_per_pt = 40 / 72
-    edge = 3 * PT_PER_MM + 2 * PT_PER_MM + 9 * PT_PER_MM  # media edge to trim: bleed + slug
-    # A vertical mark on the left trim line above the sheet: dark pixels near x = edge, y < slug.
-    x = round(edge * px_per_pt)
-    column = [image.getpixel((xx, y)) for xx in (x - 1, x, x + 1) for y in range(1, round(5 * PT_PER_MM * px_per_pt))]
-    assert min(column) < 128
-    # Outside the bleed the slug is white (no background reaches into it), away from the marks.
-    middle = image.width // 2
-    assert all(image.getpixel((middle, y)) > 250 for y in range(0, round(8 * PT_PER_MM * px_per_pt)))
+    image = Image.open(png).convert("L")
+    slug = round(SLUG_MM * PT_PER_MM * px) - 2  # outside the bleed
+    # The vertical mark lies on the trim line x = edge, above the sheet; the horizontal one on y = edge.
+    assert min(image.getpixel((edge - 1, y)) for y in range(slug)) < 100
+    assert min(image.getpixel((x, edge - 1)) for x in range(slug)) < 100
+    # Everything else in the slug corner is white paper: no background reaches past the bleed.
+    assert all(image.getpixel((x, y)) > 250 for x in range(edge - 5) for y in range(slug) if x < edge - 5)
 
 
 # ------------------------------------------------------------------ type sizes and fitting
