@@ -295,3 +295,17 @@ def test_wrap_and_balance_keep_every_character():
 
 def test_wave_dash_never_starts_a_phrase():
     assert all(not unit.startswith("～") for unit in phrases("ケアマネジャーは～人と人を結ぶ架け橋～です"))
+
+
+@pytest.mark.parametrize(("text", "word"), [
+    ("笑顔で前を向いていこう", "笑顔"),
+    ("やりがいや感謝はかけがえのない喜び", "やりがい"),
+    ("やりがいや感謝はかけがえのない喜び", "かけがえのない"),
+    ("介護の代表として多職種と協働しよう", "として"),
+    ("多（他）職種連携において、どうあるべきか", "多（他）職種連携において"),
+    ("すべての人の可能性を広げる扇の要", "扇の要"),
+])
+def test_no_phrase_boundary_inside_a_word_budoux_splits(text, word):
+    """BudouX splits these words; the phrases used for line breaks must not."""
+    assert any(word in unit for unit in phrases(text)), phrases(text)
+    assert not any(word in unit for unit in budoux_phrases(text))  # BudouX alone does split it

@@ -37,35 +37,77 @@ def budoux_phrases(text: str) -> list[str]:
     return _parser().parse(text) if text else []
 
 
+TOPIC_PARTICLES = set("はをもへ")
+OPENING = set("([{（［｛〔〈《「『【〘〖〝‘“«")
+CLOSING = {"）": "（", ")": "(", "］": "［", "」": "「", "』": "『", "】": "【", "〉": "〈", "》": "《", "〕": "〔"}
+
+
+def script(char: str) -> str:
+    """``"hiragana"``, ``"katakana"``, ``"kanji"`` or ``""`` for anything else."""
+    code = ord(char)
+    if 0x3041 <= code <= 0x309F:
+        return "hiragana"
+    if 0x30A1 <= code <= 0x30FA or 0x31F0 <= code <= 0x31FF:
+        return "katakana"
+    if 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0xF900 <= code <= 0xFAFF or char in "々〆ヶ":
+        return "kanji"
+    return ""
+
+
+def may_break(text: str, i: int) -> bool:
+    """May a line break between ``text[i - 1]`` and ``text[i]`` (a BudouX phrase boundary)?
+
+    BudouX's model sometimes splits inside a word (「笑｜顔で」, 「やりが｜いや」, 「かけがえの｜ない」,
+    「と｜して」, 「に｜おいて」). Within one script such a split is rarely a real phrase boundary in
+    a headline, so breaks are kept only where the script changes; plus kinsoku, and a bracketed
+    group inside a word (「多（他）職種」) stays whole.
+    """
+    a, b = text[i - 1], text[i]
+    if a in " \u3000":
+        return True
+    if b in NO_START or a in NO_END:
+        return False
+    if script(a) and script(a) == script(b):
+        # Between two hiragana only after a topic or object particle (「私たちは｜やればできる」);
+        # not after が (「やりが｜いや」), と (「と｜して」), に (「に｜おいて」), の (「の｜ない」).
+        return script(a) == "hiragana" and a in TOPIC_PARTICLES and i >= 2 and script(text[i - 2]) != ""
+    if b in OPENING and script(a) == "kanji":
+        close = next((j for j in range(i + 1, len(text)) if CLOSING.get(text[j]) == b), None)
+        if close is not None and close + 1 < len(text) and script(text[close + 1]) == "kanji":
+            return False
+    if a in CLOSING and script(b) == "kanji":
+        open_ = next((j for j in range(i - 2, -1, -1) if text[j] == CLOSING[a]), None)
+        if open_ is not None and open_ > 0 and script(text[open_ - 1]) == "kanji":
+            return False
+    return True
+
+
 @functools.lru_cache(maxsize=1024)
 def phrases(text: str) -> tuple[str, ...]:
-    """``text`` as unbreakable phrases: BudouX's phrases with kinsoku applied to their boundaries.
+    """``text`` as unbreakable phrases: BudouX's phrase boundaries where :func:`may_break` allows a
+    break, and no phrase of a single character (it joins the next one, or the one before at the end).
 
-    White space splits too (a space is a break opportunity and is kept at the end of the phrase
-    before it, to be dropped at a line end).
+    White space is a break too (kept at the end of the phrase before it, dropped at a line end).
     """
-    pieces: list[str] = []
-    for chunk in _split_spaces(text):
-        pieces.extend(budoux_phrases(chunk))
+    cuts, at = set(), 0
+    for phrase in budoux_phrases(text):
+        at += len(phrase)
+        cuts.add(at)
+    cuts |= {i + 1 for i, char in enumerate(text) if char in " \u3000"}
+    cuts = sorted(c for c in cuts if 0 < c < len(text) and may_break(text, c))
+    pieces, start = [], 0
+    for cut in cuts + [len(text)]:
+        pieces.append(text[start:cut])
+        start = cut
     merged: list[str] = []
     for piece in pieces:
-        if merged and (not piece.strip() or piece[0] in NO_START or merged[-1].rstrip()[-1:] in NO_END):
+        if merged and (len(merged[-1].strip()) <= 1 or not piece.strip()):
             merged[-1] += piece
         else:
             merged.append(piece)
+    if len(merged) > 1 and len(merged[-1].strip()) <= 1:  # 「広げる扇の｜要」: no lone last character
+        merged[-2:] = [merged[-2] + merged[-1]]
     return tuple(merged)
-
-
-def _split_spaces(text: str) -> list[str]:
-    out, current = [], ""
-    for char in text:
-        current += char
-        if char in " \u3000":
-            out.append(current)
-            current = ""
-    if current:
-        out.append(current)
-    return out
 
 
 # Balanced headlines prefer to break after a comma or full stop (「一人じゃない、／力を合わせて」).
