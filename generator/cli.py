@@ -131,7 +131,8 @@ def _render_and_write(renderer_name: str, content_dir: Path, out_dir: Path, opti
     for artifact in artifacts:
         path = writer.write(artifact.name, artifact.data, owner=renderer_name)
         if artifact.name.count("/") == 0:
-            say(f"{display_path(path)}: {artifact.pages} {artifact.kind}, {len(artifact.data) / 1024:,.0f} KB")
+            kind = artifact.kind if artifact.pages != 1 else artifact.kind.removesuffix("s")
+            say(f"{display_path(path)}: {artifact.pages} {kind}, {len(artifact.data) / 1024:,.0f} KB")
     extra = len(artifacts) - 1
     if extra:
         say(f"{display_path(out_dir)}/{artifacts[1].name.split('/')[0]}/: {extra} files, one per page")

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 from generator.errors import PrintgenError
 from generator.model import Content, Text
-from generator.render import Artifact, Renderer, register
+from generator.render import Artifact, register
 from generator.render.sheet import (
-    BODY, HEAD, LABEL, PT_PER_MM, THEMES, Page, PrintOptions, Rect, Sheet, TextBlock, Type,
-    background, band, html_document, lerp, render_sheets, safe_slug, steps, write_pdf,
+    BODY, HEAD, LABEL, PT_PER_MM, Page, Rect, Sheet, SheetRenderer, TextBlock, Type,
+    background, band, lerp, safe_slug, steps, write_pdf,
 )
 
 CARD_PAPERS = ("A3", "A4", "A2", "B4", "B3", "B2")
@@ -184,25 +184,27 @@ def credit_line(content: Content) -> str:
 
 
 @register
-class CardsRenderer(Renderer):
-    """Options: ``print`` (:class:`PrintOptions`), ``split`` (bool)."""
+class CardsRenderer(SheetRenderer):
+    """Options: ``print`` (:class:`PrintOptions`), ``split`` (bool: also one file per card)."""
 
     name = "cards"
     description = "Message cards, one per page (A3 by default)."
+    file_name = "cards.pdf"
+    template = "cards/cards.html.j2"
+    default_paper = "A3"
+
+    def title(self, content: Content) -> str:
+        return f"{content.document.title}　メッセージカード"
+
+    def lay_out(self, content: Content, sheet: Sheet) -> tuple[list[Page], float]:
+        layout = CardLayout(sheet, credit_line(content))
+        self.cards = cards_of(content)
+        return [layout.fit(card) for card in self.cards], layout.safe_margin
 
     def render(self, content: Content) -> list[Artifact]:
-        options: PrintOptions = self.options.get("print") or PrintOptions("A3")
-        sheet = Sheet.from_options(options)
-        layout = CardLayout(sheet, credit_line(content))
-        cards = cards_of(content)
-        pages = [layout.fit(card) for card in cards]
-        html = html_document(
-            "cards/cards.html.j2", sheet, THEMES[options.theme], pages,
-            title=f"{content.document.title}　メッセージカード", author=content.document.author,
-        )
-        document = render_sheets(html, sheet, pages=len(pages), safe_margin=layout.safe_margin)
-        artifacts = [Artifact("cards.pdf", write_pdf(document, sheet), len(pages))]
+        artifacts = super().render(content)
         if self.options.get("split"):
-            for card, page in zip(cards, document.pages):
-                artifacts.append(Artifact(f"cards/{card.number:02d}-{card.slug}.pdf", write_pdf(document, sheet, [page]), 1))
+            for card, page in zip(self.cards, self.document.pages):
+                name = f"cards/{card.number:02d}-{card.slug}.pdf"
+                artifacts.append(Artifact(name, write_pdf(self.document, self.sheet, [page]), 1))
         return artifacts

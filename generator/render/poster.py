@@ -10,11 +10,11 @@ from dataclasses import replace
 
 from generator.errors import PrintgenError
 from generator.model import Content
-from generator.render import Artifact, Renderer, register
+from generator.render import register
 from generator.render.cards import credit_line
 from generator.render.sheet import (
-    BODY, HEAD, LABEL, PT_PER_MM, THEMES, Page, PrintOptions, Rect, Sheet, TextBlock, Type,
-    background, band, html_document, lerp, render_sheets, steps, write_pdf,
+    BODY, HEAD, LABEL, PT_PER_MM, Page, Rect, Sheet, SheetRenderer, TextBlock, Type,
+    background, band, lerp, steps,
 )
 
 SPARE_SLOTS = 5  # after the title band, after the lead, between the four panels
@@ -152,20 +152,15 @@ class PosterLayout:
 
 
 @register
-class PosterRenderer(Renderer):
+class PosterRenderer(SheetRenderer):
     """Options: ``print`` (:class:`PrintOptions`)."""
 
     name = "poster"
     description = "The wall poster: title, lead and the sixteen points on one sheet (A2 by default)."
+    file_name = "poster.pdf"
+    template = "poster/poster.html.j2"
+    default_paper = "A2"
 
-    def render(self, content: Content) -> list[Artifact]:
-        options: PrintOptions = self.options.get("print") or PrintOptions("A2")
-        sheet = Sheet.from_options(options)
+    def lay_out(self, content: Content, sheet: Sheet) -> tuple[list[Page], float]:
         layout = PosterLayout(sheet, content)
-        page = layout.fit()
-        html = html_document(
-            "poster/poster.html.j2", sheet, THEMES[options.theme], [page],
-            title=content.document.title, author=content.document.author,
-        )
-        document = render_sheets(html, sheet, pages=1, safe_margin=layout.safe_margin)
-        return [Artifact("poster.pdf", write_pdf(document, sheet), 1)]
+        return [layout.fit()], layout.safe_margin

@@ -15,9 +15,11 @@ import functools
 import math
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from typing import ClassVar, Iterable
 
 from generator.fonts import GOTHIC, PGOTHIC, Face, FACES
+from generator.model import Content
+from generator.render import Artifact, Renderer
 from generator.render.phrases import balance, wrap
 
 PT_PER_MM = 72 / 25.4
@@ -364,3 +366,32 @@ def html_document(template: str, sheet: Sheet, theme: Theme, pages: list[Page], 
         sheet=sheet, theme=theme, pages=pages, title=title, author=author,
         marks=crop_marks(sheet),
     )
+
+
+class SheetRenderer(Renderer):
+    """Base of the big-type renderers: lays out pages, renders them as one document, writes one PDF.
+
+    Subclasses set ``file_name``, ``template``, ``default_paper`` and implement :meth:`lay_out`;
+    option ``print`` is a :class:`PrintOptions`.
+    """
+
+    file_name: ClassVar[str]
+    template: ClassVar[str]
+    default_paper: ClassVar[str]
+
+    def lay_out(self, content: Content, sheet: Sheet) -> tuple[list[Page], float]:
+        """The pages, and the safe margin (pt) no text may enter."""
+        raise NotImplementedError
+
+    def title(self, content: Content) -> str:
+        return content.document.title
+
+    def render(self, content: Content) -> list[Artifact]:
+        options: PrintOptions = self.options.get("print") or PrintOptions(self.default_paper)
+        sheet = Sheet.from_options(options)
+        pages, safe_margin = self.lay_out(content, sheet)
+        html = html_document(self.template, sheet, THEMES[options.theme], pages,
+                             title=self.title(content), author=content.document.author)
+        self.document = render_sheets(html, sheet, pages=len(pages), safe_margin=safe_margin)
+        self.sheet = sheet
+        return [Artifact(self.file_name, write_pdf(self.document, sheet), len(pages))]
