@@ -304,6 +304,7 @@ def test_wave_dash_never_starts_a_phrase():
     ("介護の代表として多職種と協働しよう", "として"),
     ("多（他）職種連携において、どうあるべきか", "多（他）職種連携において"),
     ("すべての人の可能性を広げる扇の要", "扇の要"),
+    ("検討委員会（令和3年3月）", "（令和3年3月）"),
 ])
 def test_no_phrase_boundary_inside_a_word_budoux_splits(text, word):
     """BudouX splits these words; the phrases used for line breaks must not."""

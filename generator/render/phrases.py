@@ -59,14 +59,19 @@ def may_break(text: str, i: int) -> bool:
 
     BudouX's model sometimes splits inside a word (「笑｜顔で」, 「やりが｜いや」, 「かけがえの｜ない」,
     「と｜して」, 「に｜おいて」). Within one script such a split is rarely a real phrase boundary in
-    a headline, so breaks are kept only where the script changes; plus kinsoku, and a bracketed
-    group inside a word (「多（他）職種」) stays whole.
+    a headline, so breaks are kept only where the script changes (not between kanji and digits);
+    plus kinsoku, short bracketed groups stay whole (「（令和3年3月）」), and so does a bracketed
+    group inside a word (「多（他）職種」).
     """
     a, b = text[i - 1], text[i]
     if a in " \u3000":
         return True
     if b in NO_START or a in NO_END:
         return False
+    if _in_short_brackets(text, i):
+        return False
+    if (a.isdigit() and script(b) == "kanji") or (b.isdigit() and script(a) == "kanji"):
+        return False  # 「令和｜3年」, 「20｜年間」
     if script(a) and script(a) == script(b):
         # Between two hiragana only after a topic or object particle (「私たちは｜やればできる」);
         # not after が (「やりが｜いや」), と (「と｜して」), に (「に｜おいて」), の (「の｜ない」).
@@ -80,6 +85,22 @@ def may_break(text: str, i: int) -> bool:
         if open_ is not None and open_ > 0 and script(text[open_ - 1]) == "kanji":
             return False
     return True
+
+
+SHORT_BRACKETS = 10
+
+
+def _in_short_brackets(text: str, i: int) -> bool:
+    """Is position ``i`` inside a bracketed group of at most :data:`SHORT_BRACKETS` characters
+    (「（令和3年3月）」 stays whole)?"""
+    for j in range(i - 1, max(-1, i - SHORT_BRACKETS - 1), -1):
+        char = text[j]
+        if char in CLOSING:
+            return False
+        if char in OPENING:
+            close = next((k for k in range(i, min(len(text), j + SHORT_BRACKETS)) if CLOSING.get(text[k]) == char), None)
+            return close is not None
+    return False
 
 
 @functools.lru_cache(maxsize=1024)

@@ -17,7 +17,6 @@ from generator.render.sheet import (
     background, band, lerp, steps,
 )
 
-SPARE_SLOTS = 5  # after the title band, after the lead, between the four panels
 POSTER_PAPERS = ("A2", "A1", "A3", "B2", "B3")
 REFERENCE = "A2"
 
@@ -57,11 +56,12 @@ class PosterLayout:
         title = self.title_type()
         for t in steps():
             types = {name: self.type(name, t) for name in LIMITS}
-            types["title"] = title
+            if title.size < types["title"].size:  # the cover lines stay whole; smaller only if room is short
+                types["title"] = title
             placed = self.place(types)
             if placed is not None:
                 # Share the room left over between the gaps, so the sheet is evenly filled.
-                pieces, _ = self.place(types, placed[1] / SPARE_SLOTS * 0.999)
+                pieces, _ = self.place(types, placed[1] / self.spare_slots * 0.999)
                 return Page(tuple(pieces), self.content.document.title)
         lead = self.content.viewpoints.lead
         return self._error(lead)
@@ -73,9 +73,41 @@ class PosterLayout:
             f"smallest sizes (points {LIMITS['point'][0] * self.k:.0f} pt); shorten the lead or the points, or use a larger --paper"
         )
 
+    @property
+    def columns(self) -> int:
+        return 2 if self.sheet.width > self.sheet.height else 1
+
+    @property
+    def spare_slots(self) -> int:
+        """Gaps that share the room left over: after the band, after the lead, between panel rows."""
+        rows = -(-len(self.content.viewpoints.viewpoints) // self.columns)
+        return 2 + rows - 1
+
+    @staticmethod
+    def panel(vp, vt: Type, pt: Type, width: float, inner: float) -> tuple[float, list[TextBlock]] | None:
+        """A viewpoint's panel ``width`` wide: its height and its text, placed from (0, 0)."""
+        text_x = inner + 1.6 * PT_PER_MM
+        text_w = width - text_x - inner
+        title = vt.balance(vp.label, text_w - 1)
+        if title is None:
+            return None
+        py = inner + len(title) * vt.line + 0.5 * pt.size
+        pieces = [TextBlock(text_x, inner, text_w, vt, tuple(title), "headline")]
+        for marker, point in vp.numbered_points():
+            indent = pt.measure(marker) + 0.25 * pt.size
+            lines = pt.wrap(point, text_w - indent - 1)
+            if lines is None:
+                return None
+            pieces += [
+                TextBlock(text_x, py, indent, pt, (marker,), "headline"),
+                TextBlock(text_x + indent, py, text_w - indent, pt, tuple(lines), "panel-ink"),
+            ]
+            py += len(lines) * pt.line + 0.35 * pt.size
+        return py - 0.35 * pt.size + inner, pieces
+
     def place(self, ty: dict[str, Type], extra: float = 0.0) -> tuple[list[Rect | TextBlock], float] | None:
         """The poster's pieces at these sizes and the height left over, or ``None`` if they do not fit.
-        ``extra`` is added to each of the :data:`SPARE_SLOTS` gaps between sections."""
+        ``extra`` is added to each of the :attr:`spare_slots` gaps between sections."""
         s, m, w, k = self.sheet, self.margin, self.width, self.k
         c = self.content
         mm = PT_PER_MM * k
@@ -111,32 +143,25 @@ class PosterLayout:
         pieces.append(TextBlock(m + bar * 4, y, w - bar * 4, heading, (c.viewpoints.heading,), "headline"))
         y += heading.line + 6 * mm
 
-        # One panel per viewpoint: its numbered title, then the four points, full width.
+        # One panel per viewpoint: its numbered title, then the four points. Panels fill the width
+        # on a portrait sheet; on a landscape sheet they sit two by two, each row as tall as its taller panel.
         gap = 5 * mm
         inner = 7 * mm
-        text_x = m + inner + 1.6 * mm
-        text_w = w - (text_x - m) - inner
         vt, pt = ty["viewpoint"], ty["point"]
-        for vp in c.viewpoints.viewpoints:
-            title = vt.balance(vp.label, text_w - 1)
-            if title is None:
-                return None
-            py = len(title) * vt.line + 0.5 * pt.size
-            panel_pieces = [TextBlock(text_x, 0, text_w, vt, tuple(title), "headline")]
-            for marker, point in vp.numbered_points():
-                indent = pt.measure(marker) + 0.25 * pt.size
-                lines = pt.wrap(point, text_w - indent - 1)
-                if lines is None:
+        columns = self.columns
+        panel_w = (w - (columns - 1) * gap) / columns
+        viewpoints = c.viewpoints.viewpoints
+        for row in range(0, len(viewpoints), columns):
+            panels = []
+            for column, vp in enumerate(viewpoints[row : row + columns]):
+                panel = self.panel(vp, vt, pt, panel_w, inner)
+                if panel is None:
                     return None
-                panel_pieces += [
-                    TextBlock(text_x, py, indent, pt, (marker,), "headline"),
-                    TextBlock(text_x + indent, py, text_w - indent, pt, tuple(lines), "panel-ink"),
-                ]
-                py += len(lines) * pt.line + 0.35 * pt.size
-            h = py - 0.35 * pt.size + 2 * inner
-            pieces.append(Rect(m, y, w, h, "panel"))
-            pieces.append(Rect(m, y, 1.6 * mm, h, "accent"))
-            pieces += [replace(p, y=p.y + y + inner) for p in panel_pieces]
+                panels.append((m + column * (panel_w + gap), *panel))
+            h = max(height for _, height, _ in panels)
+            for x, _, panel_pieces in panels:
+                pieces += [Rect(x, y, panel_w, h, "panel"), Rect(x, y, 1.6 * mm, h, "accent")]
+                pieces += [replace(p, x=p.x + x, y=p.y + y) for p in panel_pieces]
             y += h + gap + extra
 
         foot = Type(*LABEL, 10 * k, 1.35)
