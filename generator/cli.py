@@ -99,7 +99,7 @@ def print_options(papers: tuple[str, ...], default: str):
     def decorate(f):
         options = [
             click.option("--paper", type=click.Choice(papers, case_sensitive=False), default=default, show_default=True,
-                         help="Paper size (B sizes are JIS B: B4 257 x 364, B3 364 x 515, B2 515 x 728 mm)."),
+                         help="Paper size, portrait unless --landscape (B sizes are JIS B, e.g. B2 = 515 x 728 mm)."),
             click.option("--landscape", is_flag=True, help="Landscape instead of portrait."),
             click.option("--bleed", "bleed_mm", type=click.FloatRange(0, MAX_BLEED_MM), default=0, metavar="MM",
                          help="Extend backgrounds MM mm past the trim for a print shop (TrimBox and BleedBox set). Usually 3."),
@@ -112,6 +112,15 @@ def print_options(papers: tuple[str, ...], default: str):
         return f
 
     return decorate
+
+
+def _papers(material: str) -> tuple[tuple[str, ...], str]:
+    """The papers a sheet command offers and its default (light modules: no WeasyPrint)."""
+    if material == "cards":
+        from generator.render.cards import CARD_PAPERS as papers
+    else:
+        from generator.render.poster import POSTER_PAPERS as papers
+    return papers, papers[0]
 
 
 def _sheet_options(paper: str, landscape: bool, bleed_mm: float, crop_marks: bool, theme: str):
@@ -141,7 +150,7 @@ def _render_and_write(renderer_name: str, content_dir: Path, out_dir: Path, opti
 @cli.command()
 @content_option
 @out_option
-@print_options(("A3", "A4", "A2", "B4", "B3", "B2"), "A3")
+@print_options(*_papers("cards"))
 @click.option("--split", is_flag=True, help="Also write each card as its own file, OUT/cards/NN-<id>.pdf.")
 def cards(content_dir: Path, out_dir: Path, split: bool, **sheet) -> None:
     """Message cards in big type, one per page: OUT/cards.pdf.
@@ -157,7 +166,7 @@ def cards(content_dir: Path, out_dir: Path, split: bool, **sheet) -> None:
 @cli.command()
 @content_option
 @out_option
-@print_options(("A2", "A1", "A3", "B2", "B3"), "A2")
+@print_options(*_papers("poster"))
 def poster(content_dir: Path, out_dir: Path, **sheet) -> None:
     """The wall poster, one sheet: OUT/poster.pdf.
 

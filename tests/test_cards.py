@@ -310,3 +310,17 @@ def test_no_phrase_boundary_inside_a_word_budoux_splits(text, word):
     """BudouX splits these words; the phrases used for line breaks must not."""
     assert any(word in unit for unit in phrases(text)), phrases(text)
     assert not any(word in unit for unit in budoux_phrases(text))  # BudouX alone does split it
+
+
+@pytest.mark.parametrize("landscape", [False, True])
+def test_every_offered_paper_fits_the_bundled_content(content, landscape):
+    """Layout only (no PDF): every card and the poster fit on every paper the commands offer."""
+    from generator.render.cards import CARD_PAPERS
+    from generator.render.poster import POSTER_PAPERS, PosterLayout
+
+    for paper in CARD_PAPERS:
+        layout = CardLayout(Sheet.from_options(PrintOptions(paper, landscape)), credit_line(content))
+        for card in cards_of(content):
+            layout.fit(card)
+    for paper in POSTER_PAPERS:
+        PosterLayout(Sheet.from_options(PrintOptions(paper, landscape)), content).fit()
