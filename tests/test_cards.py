@@ -272,9 +272,10 @@ def test_poster_is_one_page_with_all_sixteen_points(poster_a2, content):
 # ------------------------------------------------------------------ phrases
 
 
-def test_phrases_keep_kinsoku(content):
+@pytest.mark.parametrize("strict", [True, False])
+def test_phrases_keep_kinsoku(content, strict):
     for text in content.texts():
-        units = phrases(text)
+        units = phrases(text, strict)
         assert "".join(units) == text
         for before, after in zip(units, units[1:]):
             assert after[0] not in NO_START, (before, after)

@@ -54,7 +54,7 @@ def script(char: str) -> str:
     return ""
 
 
-def may_break(text: str, i: int) -> bool:
+def may_break(text: str, i: int, strict: bool = True) -> bool:
     """May a line break between ``text[i - 1]`` and ``text[i]`` (a BudouX phrase boundary)?
 
     BudouX's model sometimes splits inside a word (「笑｜顔で」, 「やりが｜いや」, 「かけがえの｜ない」,
@@ -72,10 +72,12 @@ def may_break(text: str, i: int) -> bool:
         return False
     if (a.isdigit() and script(b) == "kanji") or (b.isdigit() and script(a) == "kanji"):
         return False  # 「令和｜3年」, 「20｜年間」
-    if script(a) and script(a) == script(b):
+    if strict and script(a) == script(b) == "hiragana":
         # Between two hiragana only after a topic or object particle (「私たちは｜やればできる」);
         # not after が (「やりが｜いや」), と (「と｜して」), に (「に｜おいて」), の (「の｜ない」).
-        return script(a) == "hiragana" and a in TOPIC_PARTICLES and i >= 2 and script(text[i - 2]) != ""
+        return a in TOPIC_PARTICLES and i >= 2 and script(text[i - 2]) != ""
+    if script(a) in ("kanji", "katakana") and script(a) == script(b):
+        return False
     if b in OPENING and script(a) == "kanji":
         close = next((j for j in range(i + 1, len(text)) if CLOSING.get(text[j]) == b), None)
         if close is not None and close + 1 < len(text) and script(text[close + 1]) == "kanji":
@@ -104,18 +106,20 @@ def _in_short_brackets(text: str, i: int) -> bool:
 
 
 @functools.lru_cache(maxsize=1024)
-def phrases(text: str) -> tuple[str, ...]:
+def phrases(text: str, strict: bool = True) -> tuple[str, ...]:
     """``text`` as unbreakable phrases: BudouX's phrase boundaries where :func:`may_break` allows a
     break, and no phrase of a single character (it joins the next one, or the one before at the end).
 
     White space is a break too (kept at the end of the phrase before it, dropped at a line end).
+    ``strict=False`` (running text, filled greedily) also keeps BudouX's breaks between two
+    hiragana, so lines fill evenly; headlines use the strict phrases.
     """
     cuts, at = set(), 0
     for phrase in budoux_phrases(text):
         at += len(phrase)
         cuts.add(at)
     cuts |= {i + 1 for i, char in enumerate(text) if char in " \u3000"}
-    cuts = sorted(c for c in cuts if 0 < c < len(text) and may_break(text, c))
+    cuts = sorted(c for c in cuts if 0 < c < len(text) and may_break(text, c, strict))
     pieces, start = [], 0
     for cut in cuts + [len(text)]:
         pieces.append(text[start:cut])
@@ -139,10 +143,10 @@ Measure = Callable[[str], float]
 
 
 def wrap(text: str, width: float, measure: Measure) -> list[str] | None:
-    """Fill lines greedily with whole phrases; ``None`` if one phrase is wider than ``width``."""
+    """Fill lines greedily with whole (non-strict) phrases; ``None`` if one is wider than ``width``."""
     lines: list[str] = []
     line = ""
-    for phrase in phrases(text):
+    for phrase in phrases(text, strict=False):
         candidate = line + phrase
         if not line or measure(candidate.rstrip()) <= width:
             line = candidate
