@@ -17,7 +17,7 @@ from generator.model import Content, Text
 from generator.render import Artifact, register
 from generator.render.sheet import (
     BODY, HEAD, LABEL, PT_PER_MM, Page, Rect, Sheet, SheetRenderer, TextBlock, Type,
-    background, band, lerp, safe_slug, steps, write_pdf,
+    background, band, largest_fit, lerp, safe_slug, write_pdf,
 )
 
 CARD_PAPERS = ("A3", "A4", "A2", "B4", "B3", "B2")
@@ -108,12 +108,15 @@ class CardLayout:
     def fit(self, card: Card) -> Page:
         hmin, hmax, max_lines, bmin, bmax = LIMITS[card.kind]
         k = self.k
-        for t in steps():
+
+        def attempt(t: float) -> list[Rect | TextBlock] | None:
             head = Type(*HEAD, round(lerp(hmin, hmax, t) * k * 2) / 2, 1.28)
             body = Type(*BODY, round(lerp(bmin, bmax, t) * k * 2) / 2, 1.65)
-            pieces = self.place(card, head, body, max_lines)
-            if pieces is not None:
-                return Page(tuple(self.chrome(card) + pieces + self.footer), f"{card.number:02d} {card.headline}")
+            return self.place(card, head, body, max_lines)
+
+        pieces = largest_fit(attempt)
+        if pieces is not None:
+            return Page(tuple(self.chrome(card) + pieces + self.footer), f"{card.number:02d} {card.headline}")
         raise self.does_not_fit(card, Type(*HEAD, hmin * k, 1.28), Type(*BODY, bmin * k, 1.65), max_lines)
 
     def place(self, card: Card, head: Type, body: Type, max_lines: int) -> list[Rect | TextBlock] | None:

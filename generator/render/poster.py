@@ -14,7 +14,7 @@ from generator.render import register
 from generator.render.cards import credit_line
 from generator.render.sheet import (
     BODY, HEAD, LABEL, PT_PER_MM, Page, Rect, Sheet, SheetRenderer, TextBlock, Type,
-    background, band, lerp, steps,
+    background, band, largest_fit, lerp,
 )
 
 POSTER_PAPERS = ("A2", "A1", "A3", "B2", "B3")
@@ -46,23 +46,29 @@ class PosterLayout:
     def title_type(self) -> Type:
         """The largest title size that keeps each of the title's cover lines on one line."""
         w = self.width - 1
-        for t in steps():
+
+        def attempt(t: float) -> Type | None:
             title = self.type("title", t)
-            if all(title.measure(line) <= w for line in self.content.document.title_lines):
-                return title
-        return self.type("title", 0)
+            return title if all(title.measure(line) <= w for line in self.content.document.title_lines) else None
+
+        return largest_fit(attempt) or self.type("title", 0)
 
     def fit(self) -> Page:
         title = self.title_type()
-        for t in steps():
+
+        def attempt(t: float) -> tuple[dict[str, Type], float] | None:
             types = {name: self.type(name, t) for name in LIMITS}
             if title.size < types["title"].size:  # the cover lines stay whole; smaller only if room is short
                 types["title"] = title
             placed = self.place(types)
-            if placed is not None:
-                # Share the room left over between the gaps, so the sheet is evenly filled.
-                pieces, _ = self.place(types, placed[1] / self.spare_slots * 0.999)
-                return Page(tuple(pieces), self.content.document.title)
+            return None if placed is None else (types, placed[1])
+
+        fitted = largest_fit(attempt)
+        if fitted is not None:
+            # Share the room left over between the gaps, so the sheet is evenly filled.
+            types, spare = fitted
+            pieces, _ = self.place(types, spare / self.spare_slots * 0.999)
+            return Page(tuple(pieces), self.content.document.title)
         lead = self.content.viewpoints.lead
         return self._error(lead)
 

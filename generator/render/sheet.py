@@ -15,7 +15,9 @@ import functools
 import math
 import re
 from dataclasses import dataclass
-from typing import ClassVar, Iterable
+from typing import Callable, ClassVar, TypeVar
+
+T = TypeVar("T")
 
 from generator.fonts import GOTHIC, PGOTHIC, Face, FACES
 from generator.model import Content
@@ -234,7 +236,7 @@ class Type:
 
 HEAD = (PGOTHIC, 700)  # headlines: proportional bold
 BODY = (GOTHIC, 400)  # text: fixed-pitch, the even grid of Japanese text
-LABEL = (PGOTHIC, 400)
+LABEL = BODY  # kickers and credits: the text face (one font fewer to embed and subset)
 
 # Width tolerance: what is measured must fit this much inside its box (rounding in Pango).
 TOLERANCE = 0.5
@@ -244,9 +246,28 @@ def lerp(low: float, high: float, t: float) -> float:
     return low + (high - low) * t
 
 
-def steps(count: int = 48) -> Iterable[float]:
-    """Auto-fit tries sizes from the largest (t = 1) to the smallest allowed (t = 0)."""
-    return (1 - i / count for i in range(count + 1))
+def largest_fit(attempt: Callable[[float], T | None], count: int = 48) -> T | None:
+    """Auto-fit: ``attempt(t)`` for the largest ``t`` in 0…1 (``count`` steps, 1 = largest sizes)
+    whose result is not ``None``; ``None`` if even ``t = 0`` fails.
+
+    A binary search (fitting is monotonic in size but for the odd line-break; whatever it
+    returns was tried and fits), so a card costs about 7 layouts instead of up to 49.
+    """
+    first = attempt(1.0)
+    if first is not None:
+        return first
+    best = attempt(0.0)
+    if best is None:
+        return None
+    low, high = 0, count  # index count (t = 0) fits, index 0 (t = 1) does not
+    while high - low > 1:
+        middle = (low + high) // 2
+        result = attempt(1 - middle / count)
+        if result is None:
+            low = middle
+        else:
+            high, best = middle, result
+    return best
 
 
 # ---------------------------------------------------------------- rendering
