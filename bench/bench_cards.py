@@ -75,7 +75,8 @@ def main() -> None:
         runs = [one_run(material) for _ in range(args.runs)]
         med = {key: statistics.median(r[key] for r in runs) for key in ("setup", "render", "command", "bytes")}
         target = TARGETS[material]
-        name = f"{material}.pdf ({runs[0]['pages']} pages, {DEFAULT_PAPER[material]})"
+        pages = runs[0]['pages']
+        name = f"{material}.pdf ({pages} page{'s' if pages != 1 else ''}, {DEFAULT_PAPER[material]})"
         print(f"{name}")
         print(f"  render in one process: {med['render']:.2f} s{verdict(med['render'], target.get('render'))}")
         print(f"  import + content load: {med['setup']:.2f} s")
