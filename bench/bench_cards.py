@@ -1,0 +1,88 @@
+"""Benchmark of ``printgen cards`` and ``printgen poster``: time and size against the targets.
+
+Run from the project folder: ``python bench/bench_cards.py [--runs 5]``. Each run is a fresh
+process (as a user runs printgen); the figure is the median of the runs. Measured per run:
+- render: all cards (or the poster) laid out and written as PDF bytes, in that one process,
+  after WeasyPrint is imported and the content loaded (target for cards: < 1.5 s);
+- command: the whole ``printgen cards`` / ``printgen poster`` process, start-up included;
+- size of cards.pdf (target < 250 KB) and poster.pdf.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+PHASES = r"""
+import json, sys, time
+t0 = time.perf_counter()
+from generator.content import load_content
+from generator.render.pdf import font_config
+from generator.render import REGISTRY
+import generator.render.cards, generator.render.poster
+from generator.render.sheet import PrintOptions
+font_config()
+content = load_content("content")
+t1 = time.perf_counter()
+artifacts = REGISTRY[sys.argv[1]]({"print": PrintOptions(sys.argv[2])}).render(content)
+t2 = time.perf_counter()
+from weasyprint.text import ffi
+print(json.dumps({"hb_subset": ffi.harfbuzz_subset is not None, "setup": t1 - t0, "render": t2 - t1, "bytes": len(artifacts[0].data), "pages": artifacts[0].pages}))
+"""
+
+TARGETS = {"cards": {"render": 1.5, "kb": 250}, "poster": {}}
+DEFAULT_PAPER = {"cards": "A3", "poster": "A2"}
+
+
+def env() -> dict:
+    return {**os.environ, "PYTHONPATH": str(PROJECT_DIR)}
+
+
+def one_run(material: str) -> dict:
+    proc = subprocess.run([sys.executable, "-c", PHASES, material, DEFAULT_PAPER[material]], cwd=PROJECT_DIR,
+                          capture_output=True, text=True, env=env(), check=True)
+    phases = json.loads(proc.stdout.strip().splitlines()[-1])
+    with tempfile.TemporaryDirectory() as out:
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "generator", "-q", material, "--out", out], cwd=PROJECT_DIR, env=env(), check=True)
+        phases["command"] = time.perf_counter() - start
+    return phases
+
+
+def verdict(value: float, target: float | None) -> str:
+    if target is None:
+        return ""
+    return f"  (target < {target:g}: {'OK' if value < target else 'MISSED'})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    hb_subset = one_run("poster")["hb_subset"]
+    print(f"cards and poster, median of {args.runs} runs; libharfbuzz-subset0 "
+          f"{'found' if hb_subset else 'NOT found: WeasyPrint subsets fonts with fontTools, much slower'}")
+    for material in ("cards", "poster"):
+        runs = [one_run(material) for _ in range(args.runs)]
+        med = {key: statistics.median(r[key] for r in runs) for key in ("setup", "render", "command", "bytes")}
+        target = TARGETS[material]
+        pages = runs[0]['pages']
+        name = f"{material}.pdf ({pages} page{'s' if pages != 1 else ''}, {DEFAULT_PAPER[material]})"
+        print(f"{name}")
+        print(f"  render in one process: {med['render']:.2f} s{verdict(med['render'], target.get('render'))}")
+        print(f"  import + content load: {med['setup']:.2f} s")
+        print(f"  whole command:         {med['command']:.2f} s")
+        print(f"  size:                  {med['bytes'] / 1024:.0f} KB{verdict(med['bytes'] / 1024, target.get('kb'))}")
+
+
+if __name__ == "__main__":
+    main()
