@@ -1,0 +1,68 @@
+"""Benchmark of `printgen build` (issue 6): cold and no-change builds, peak memory, file sizes.
+
+Run: .venv/bin/python bench/bench_build.py [--runs 5]
+Each figure is the median of the runs, printed against its target. "Cold" is a new process and
+an empty output folder (the font caches in ~/.cache/printgen stay warm, as on any second run
+on a machine; "first run" shows the very first build with empty caches too).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+TARGETS = {"cold build (s)": 2.0, "no-change build (s)": 0.2, "peak memory (MB)": 300,
+           "handout.pdf (KB)": 200, "cards.pdf (KB)": 250, "deck.pptx (KB)": 150}
+
+
+def run_build(out: Path, env: dict) -> tuple[float, float]:
+    """Wall time and peak RSS (MB) of one `printgen build` process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "generator", "-q", "build", "--out", str(out)], cwd=PROJECT, env=env, check=True)
+    wall = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return wall, max(peak, before) / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    env = {**os.environ, "PYTHONPATH": str(PROJECT)}
+    figures: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        cache = Path(tmp) / "cache"
+        first, _ = run_build(Path(tmp) / "first", {**env, "XDG_CACHE_HOME": str(cache)})
+        cold, warm, peaks = [], [], []
+        for i in range(args.runs):
+            out = Path(tmp) / f"out{i}"
+            wall, peak = run_build(out, {**env, "XDG_CACHE_HOME": str(cache)})
+            cold.append(wall)
+            peaks.append(peak)
+            warm.append(run_build(out, {**env, "XDG_CACHE_HOME": str(cache)})[0])
+        figures["first run, empty caches (s)"] = first
+        figures["cold build (s)"] = statistics.median(cold)
+        figures["no-change build (s)"] = statistics.median(warm)
+        figures["peak memory (MB)"] = max(peaks)  # ru_maxrss of children: the largest process
+        for name in ("handout.pdf", "cards.pdf", "poster.pdf", "deck.pptx", "deck.pdf", "slides-handout.pdf"):
+            figures[f"{name} (KB)"] = (Path(tmp) / "out0" / name).stat().st_size / 1024
+        shutil.rmtree(cache, ignore_errors=True)
+    print(f"printgen build, median of {args.runs} runs on {os.cpu_count()} cores")
+    for name, value in figures.items():
+        target = TARGETS.get(name)
+        verdict = "" if target is None else f"target < {target:g}  {'ok' if value < target else 'MISSED'}"
+        print(f"  {name:<30} {value:8.2f}   {verdict}")
+
+
+if __name__ == "__main__":
+    main()
