@@ -130,6 +130,44 @@ def build(content_dir: Path, out_dir: Path, only: tuple[str, ...], jobs: int | N
 
 
 @cli.command()
+@content_option
+@out_option
+@click.option("--interval", type=click.FloatRange(0.1, 60), default=0.5, show_default=True, metavar="SECONDS",
+              help="How often to look for saved files.")
+def watch(content_dir: Path, out_dir: Path, interval: float) -> None:
+    """Rebuild what changed whenever a file in the content folder or templates/ is saved.
+
+    Problems are printed and the previous files stay; stop with Ctrl+C.
+    """
+    import os
+    import time
+
+    from generator.build import build as build_all
+    from generator.render import load_renderers
+    from generator.templates import TEMPLATES_DIR
+
+    registry = load_renderers()
+
+    def stamp() -> dict:
+        return {p: p.stat().st_mtime_ns for folder in (content_dir, TEMPLATES_DIR) for p in folder.rglob("*") if p.is_file()}
+
+    seen = None
+    say(f"watching {content_dir}/ and templates/ (Ctrl+C stops)")
+    while True:
+        current = stamp()
+        if current != seen:
+            seen = current
+            try:
+                written, _ = build_all(content_dir, [cls() for cls in registry.values()], out_dir, jobs=os.cpu_count() or 1)
+                for item in written:
+                    say(item.summary())
+                say(f"{time.strftime('%H:%M:%S')} up to date")
+            except PrintgenError as exc:
+                exc.show()
+        time.sleep(interval)
+
+
+@cli.command()
 @out_option
 def preview(out_dir: Path) -> None:
     """Write PNG thumbnails of every page and slide, and a contact sheet per material, to OUT/preview/."""

@@ -191,6 +191,8 @@ class CardsRenderer(SheetRenderer):
     """Options: ``print`` (:class:`PrintOptions`), ``split`` (bool: also one file per card)."""
 
     name = "cards"
+    content_files = ("document.yaml", "viewpoints.yaml", "encouragement.yaml", "messages.yaml")  # what it prints: rebuilt only when these change
+    template_dirs = ("sheet", "cards")
     description = "Message cards, one per page (A3 by default)."
     file_name = "cards.pdf"
     template = "cards/cards.html.j2"

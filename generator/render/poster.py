@@ -187,6 +187,8 @@ class PosterRenderer(SheetRenderer):
     """Options: ``print`` (:class:`PrintOptions`)."""
 
     name = "poster"
+    content_files = ("document.yaml", "viewpoints.yaml")  # what it prints: rebuilt only when these change
+    template_dirs = ("sheet", "poster")
     description = "The wall poster: title, lead and the sixteen points on one sheet (A2 by default)."
     file_name = "poster.pdf"
     template = "poster/poster.html.j2"
