@@ -38,6 +38,7 @@ class OutputWriter:
             try:
                 with os.fdopen(fd, "wb") as f:
                     f.write(data)
+                os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
                 os.replace(tmp, dest)
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
@@ -46,3 +47,9 @@ class OutputWriter:
             raise PrintgenError(f"{dest}: error: output: cannot write the file ({exc.strerror or exc})") from None
         self.written[dest] = owner
         return dest
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
