@@ -56,9 +56,7 @@ class Written:
     seconds: float
 
     def summary(self) -> str:
-        pages, kind = self.artifact.pages, self.artifact.kind
-        count = "" if pages is None else f"{pages} {kind if pages != 1 else kind.removesuffix('s')}"
-        return f"{str(self.path):<34} {count:>10} {len(self.artifact.data) / 1024:>7,.0f} KB {self.seconds:>6.2f} s"
+        return f"{str(self.path):<34} {self.artifact.count:>10} {len(self.artifact.data) / 1024:>7,.0f} KB {self.seconds:>6.2f} s"
 
 
 def fingerprint(renderer: Renderer, content_dir: Path) -> str:

@@ -230,7 +230,7 @@ def _render_material(name: str, content_dir: Path, out_dir: Path, options: dict)
             folder = artifact.name.split("/")[0]
             folders[folder] = folders.get(folder, 0) + 1
             continue
-        count = "" if artifact.pages is None else f"{artifact.pages} {artifact.kind if artifact.pages != 1 else artifact.kind.removesuffix('s')}, "
+        count = f"{artifact.count}, " if artifact.count else ""
         say(f"{display_path(path)}: {count}{len(artifact.data) / 1024:,.0f} KB")
     for folder, count in folders.items():
         say(f"{display_path(out_dir / folder)}/: {count} files, one per page")

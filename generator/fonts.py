@@ -124,12 +124,6 @@ def _write_atomic(path: Path, data: bytes) -> None:
         pass
 
 
-def check_faces() -> None:
-    """Raise :class:`PrintgenError` if a bundled font file is missing or damaged."""
-    for face in FACES:
-        charset(face)
-
-
 def missing_faces(char: str) -> list[Face]:
     return [face for face in FACES if ord(char) not in charset(face)]
 

@@ -23,7 +23,9 @@ def environment(templates_dir: Path = TEMPLATES_DIR):
     """
     import jinja2
 
-    return jinja2.Environment(
+    from generator.render.typeset import sentences, typeset
+
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -31,6 +33,9 @@ def environment(templates_dir: Path = TEMPLATES_DIR):
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["ja"] = typeset  # 和欧間 spacing and ～ kinsoku (generator/render/typeset.py)
+    env.filters["sentences"] = sentences
+    return env
 
 
 def template_texts(templates_dir: Path = TEMPLATES_DIR) -> Iterator[tuple[str, str, int, str]]:

@@ -23,6 +23,13 @@ class Artifact:
     pages: int | None = None  # pages or slides
     kind: str = "pages"  # "pages" or "slides"
 
+    @property
+    def count(self) -> str:
+        """``"11 pages"``, ``"1 slide"``, or ``""`` when not counted."""
+        if self.pages is None:
+            return ""
+        return f"{self.pages} {self.kind if self.pages != 1 else self.kind.removesuffix('s')}"
+
 
 class Renderer:
     """Base class. Subclasses set ``name`` and implement :meth:`render`."""

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from generator.model import Content
 from generator.render import Artifact, Renderer, register
-from generator.render.typeset import TYPESET_CSS, install_filters, is_question, sentences
+from generator.render.typeset import TYPESET_CSS, is_question, sentences
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,6 @@ def handout_html(content: Content, paper: Paper) -> str:
     from generator.templates import environment
 
     env = environment()
-    install_filters(env)
     messages = content.messages.messages
     pages = [messages[i:i + paper.cards_per_page] for i in range(0, len(messages), paper.cards_per_page)]
     return env.get_template("handout/handout.html").render(

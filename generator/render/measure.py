@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # Characters that must not begin a line (行頭禁則).
+# One definition for every renderer that breaks lines itself (deck here, cards and poster in
+# phrases.py). It includes ～, which Pango lets start a line (see FIELD-NOTES).
 NO_LINE_START = frozenset(
-    "、。，．,.・：；:;？！?!‼⁇⁈⁉ー－―‐-–—〜～…‥"
+    "、。，．,.・：；:;？！?!‼⁇⁈⁉ー－―‐-–—〜～~…‥/／゠"
     "」』）〕］｝〉》】〙〗〟’”)]}>»"
     "ゝゞヽヾ々〻ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ"
     "％%‰℃°′″"
@@ -50,11 +52,15 @@ class FontMetrics:
     units_per_em: int
     advances: dict[int, int]  # code point -> advance
 
-    def width(self, text: str, size: float) -> float:
-        """Set width of ``text`` at ``size`` points, in points (a missing glyph counts one em)."""
+    def advance(self, text: str, size: float) -> float:
+        """Sum of the advance widths of ``text`` at ``size`` points (a missing glyph counts one em)."""
         upem = self.units_per_em
-        advance = sum(self.advances.get(ord(c), upem) for c in text) * size / upem
-        return advance + sum(_autospaced(a, b) for a, b in zip(text, text[1:])) * AUTOSPACE_EM * size
+        return sum(self.advances.get(ord(c), upem) for c in text) * size / upem
+
+    def width(self, text: str, size: float) -> float:
+        """Width of ``text`` as LibreOffice sets it in a slide (advances plus its 和欧間 space)."""
+        autospaces = sum(_autospaced(a, b) for a, b in zip(text, text[1:]))
+        return self.advance(text, size) + autospaces * AUTOSPACE_EM * size
 
 
 @functools.lru_cache(maxsize=None)

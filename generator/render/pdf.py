@@ -40,7 +40,7 @@ def font_config():
 
 def url_fetcher():
     """A fetcher that reads only files under fonts/ and templates/ (and data: URLs)."""
-    module = weasyprint()
+    weasyprint()  # imported with the fonts isolated before anything of it
     from weasyprint.urls import URLFetcher
 
     class ProjectFilesFetcher(URLFetcher):
@@ -55,7 +55,6 @@ def url_fetcher():
                     return super().fetch(url, headers)
             raise ValueError(f"printgen reads no files outside fonts/ and templates/: {url}")
 
-    del module
     return ProjectFilesFetcher(allowed_protocols=("file", "data"))
 
 

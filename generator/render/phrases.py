@@ -15,15 +15,8 @@ from __future__ import annotations
 import functools
 from typing import Callable, Sequence
 
-# May not start a line (JIS X 4051 行頭禁則, plus ～ which Pango lets through: see FIELD-NOTES).
-NO_START = set(
-    "、。，．,.)]}）］｝〕〉》」』】〙〗〟’”»"
-    "ヽヾゝゞ々〻ーァィゥェォッャュョヮヵヶぁぃぅぇぉっゃゅょゎゕゖㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ"
-    "‐゠–〜～~?!？！‼⁇⁈⁉・:;：；/／…‥"
-)
-# May not end a line (行末禁則).
-NO_END = set("([{（［｛〔〈《「『【〘〖〝‘“«")
-
+from generator.render.measure import NO_LINE_END as NO_END
+from generator.render.measure import NO_LINE_START as NO_START
 
 @functools.lru_cache(maxsize=1)
 def _parser():
@@ -38,7 +31,6 @@ def budoux_phrases(text: str) -> list[str]:
 
 
 TOPIC_PARTICLES = set("はをもへ")
-OPENING = set("([{（［｛〔〈《「『【〘〖〝‘“«")
 CLOSING = {"）": "（", ")": "(", "］": "［", "」": "「", "』": "『", "】": "【", "〉": "〈", "》": "《", "〕": "〔"}
 
 
@@ -78,7 +70,7 @@ def may_break(text: str, i: int, strict: bool = True) -> bool:
         return a in TOPIC_PARTICLES and i >= 2 and script(text[i - 2]) != ""
     if script(a) in ("kanji", "katakana") and script(a) == script(b):
         return False
-    if b in OPENING and script(a) == "kanji":
+    if b in NO_END and script(a) == "kanji":
         close = next((j for j in range(i + 1, len(text)) if CLOSING.get(text[j]) == b), None)
         if close is not None and close + 1 < len(text) and script(text[close + 1]) == "kanji":
             return False
@@ -99,7 +91,7 @@ def _in_short_brackets(text: str, i: int) -> bool:
         char = text[j]
         if char in CLOSING:
             return False
-        if char in OPENING:
+        if char in NO_END:
             close = next((k for k in range(i, min(len(text), j + SHORT_BRACKETS)) if CLOSING.get(text[k]) == char), None)
             return close is not None
     return False

@@ -11,7 +11,6 @@ error, never a clipped line.
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ T = TypeVar("T")
 from generator.fonts import GOTHIC, PGOTHIC, Face, FACES
 from generator.model import Content
 from generator.render import Artifact, Renderer
+from generator.render.measure import font_metrics
 from generator.render.phrases import balance, wrap
 
 PT_PER_MM = 72 / 25.4
@@ -186,20 +186,6 @@ def contrast(fg: str, bg: str) -> float:
 # ---------------------------------------------------------------- measured type
 
 
-@functools.lru_cache(maxsize=None)
-def _advances(face: Face) -> tuple[dict[int, float], float]:
-    """Advance widths in em of every character of ``face``, and the width of a missing glyph."""
-    from fontTools.ttLib import TTFont
-
-    with TTFont(face.path, lazy=True) as font:
-        upem = font["head"].unitsPerEm
-        metrics = font["hmtx"].metrics
-        cmap = font.getBestCmap()
-        widths = {code: metrics[glyph][0] / upem for code, glyph in cmap.items()}
-        notdef = metrics[font.getGlyphOrder()[0]][0] / upem
-    return widths, notdef
-
-
 def face(family: str, weight: int = 400) -> Face:
     return next(f for f in FACES if f.family == family and f.weight == weight)
 
@@ -218,8 +204,7 @@ class Type:
         return self.size * self.leading
 
     def measure(self, text: str) -> float:
-        widths, notdef = _advances(face(self.family, self.weight))
-        return self.size * sum(widths.get(ord(c), notdef) for c in text)
+        return font_metrics(face(self.family, self.weight).path).advance(text, self.size)
 
     def wrap(self, text: str, width: float) -> list[str] | None:
         return wrap(text, width, self.measure)

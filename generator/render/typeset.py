@@ -3,7 +3,7 @@
 WeasyPrint lays out Japanese through Pango, which applies most line-breaking rules (kinsoku)
 but not all, and has no CSS for inter-script spacing (``text-autospace`` is ignored). These
 functions fix that in the HTML, so every HTML/PDF renderer (handout, cards, poster, …) can
-use the same rules; they are registered as Jinja filters by :func:`install_filters`.
+use the same rules; they are registered as Jinja filters by :func:`generator.templates.environment`.
 
 Both work without changing the characters of the text: they only add markup (spans whose
 CSS is :data:`TYPESET_CSS`), so text copied out of the PDF is the content's text.
@@ -77,9 +77,3 @@ def is_question(sentence: str) -> bool:
     """True for a sentence that asks: it ends with ？ or with か。 (…ますか。 …のか。)."""
     s = sentence.rstrip("」』）")
     return s.endswith(("？", "?", "か。"))
-
-
-def install_filters(env) -> None:
-    """Register :func:`typeset` as the Jinja filter ``ja`` (and ``sentences``) on ``env``."""
-    env.filters.setdefault("ja", typeset)
-    env.filters.setdefault("sentences", sentences)
