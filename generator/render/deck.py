@@ -172,7 +172,7 @@ class Slide:
 @functools.lru_cache(maxsize=None)
 def metrics(bold: bool):
     face = next(f for f in FACES if f.family == FAMILY and f.weight == (700 if bold else 400))
-    return font_metrics(face.path)
+    return font_metrics(face)
 
 
 def slack(size: float) -> float:
@@ -431,42 +431,33 @@ class DeckRenderer(Renderer):
         deck = powerpoint.DeckFile(template, theme)
         slides = fit(outline(content), deck.geometry())
         pptx = deck.build(slides, content.document)
-        colours = deck.colours()
-        deck_pdf, deck_pages = render_slides_pdf(slides, deck.geometry(), colours, content)
-        handout_pdf, handout_pages = render_handout_pdf(slides, deck.geometry(), colours, content)
-        return [
-            Artifact("deck.pptx", pptx, len(slides), "slides"),
-            Artifact("deck.pdf", deck_pdf, deck_pages),
-            Artifact("slides-handout.pdf", handout_pdf, handout_pages),
-        ]
+        deck_pdf, handout_pdf = render_pdfs(slides, deck.geometry(), deck.colours(), content)
+        return [Artifact("deck.pptx", pptx, len(slides), "slides"), deck_pdf, handout_pdf]
 
 
 SLIDES_PER_HANDOUT_PAGE = 3
 
 
-def _pdf_metadata(content: Content) -> dict:
-    return dict(title=content.document.title, author=content.document.author,
-                date=content.document.date_iso)
+def render_pdfs(slides, geometry, colours, content) -> tuple[Artifact, Artifact]:
+    """deck.pdf (one 16:9 page per slide) and slides-handout.pdf (A4 portrait, three slides a
+    page with memo lines), laid out once: the handout reuses the laid-out slide pages."""
+    import copy
 
-
-def _render_pdf(template: str, geometry, colours, content, **values) -> tuple[bytes, int]:
-    from generator.render.pdf import html_to_pdf
+    from generator.render.pdf import pages_into_boxes, render_html
     from generator.templates import environment
 
-    html = environment().get_template(template).render(
-        geometry=geometry, colours=colours, meta=_pdf_metadata(content), labels=labels(),
-        styles=STYLES, leading=(TITLE_LEADING, BODY_LEADING), document=content.document, **values,
+    d, n = content.document, SLIDES_PER_HANDOUT_PAGE
+    html = environment().get_template("deck/pdfs.html").render(
+        geometry=geometry, colours=colours, labels=labels(), styles=STYLES, leading=(TITLE_LEADING, BODY_LEADING),
+        meta=dict(title=d.title, author=d.author, date=d.date_iso), document=d,
+        slides=slides, sheets=[slides[i:i + n] for i in range(0, len(slides), n)],
     )
-    return html_to_pdf(html)
-
-
-def render_slides_pdf(slides, geometry, colours, content) -> tuple[bytes, int]:
-    """deck.pdf: one 16:9 page per slide."""
-    return _render_pdf("deck/slides.html", geometry, colours, content, slides=slides)
-
-
-def render_handout_pdf(slides, geometry, colours, content) -> tuple[bytes, int]:
-    """slides-handout.pdf: A4 portrait, three slides a page with memo lines."""
-    n = SLIDES_PER_HANDOUT_PAGE
-    return _render_pdf("deck/handout.html", geometry, colours, content,
-                       pages=[slides[i:i + n] for i in range(0, len(slides), n)])
+    document = render_html(html)
+    count = len(slides)
+    deck_pdf = document.copy(document.pages[:count]).write_pdf()
+    handout = document.copy()
+    handout.metadata = copy.copy(document.metadata)
+    handout.metadata.title = f"{d.title}（{labels()['handout_title']}）"
+    handout_pdf = handout.write_pdf(finisher=pages_into_boxes(count, "slide-"))
+    return (Artifact("deck.pdf", deck_pdf, count),
+            Artifact("slides-handout.pdf", handout_pdf, len(document.pages) - count))

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from pathlib import Path
+
+from generator.fonts import Face, advances
 
 # Characters that must not begin a line (行頭禁則).
 # One definition for every renderer that breaks lines itself (deck here, cards and poster in
@@ -64,14 +65,9 @@ class FontMetrics:
 
 
 @functools.lru_cache(maxsize=None)
-def font_metrics(path: Path) -> FontMetrics:
-    """The metrics of the font file at ``path`` (read once per process)."""
-    from fontTools.ttLib import TTFont
-
-    with TTFont(path, lazy=True) as font:
-        hmtx = font["hmtx"]
-        advances = {cp: hmtx[glyph][0] for cp, glyph in font.getBestCmap().items()}
-        return FontMetrics(font["head"].unitsPerEm, advances)
+def font_metrics(face: Face) -> FontMetrics:
+    """The metrics of a bundled face (one instance per face and process)."""
+    return FontMetrics(*advances(face))
 
 
 def _tokens(text: str) -> list[str]:

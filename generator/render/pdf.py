@@ -6,8 +6,10 @@ pointed at fonts/ before WeasyPrint loads it (see :func:`generator.fonts.use_bun
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+import sys
 from pathlib import Path
 
 from generator.fonts import FONTS_DIR, use_bundled_fonts_only
@@ -24,9 +26,32 @@ def weasyprint():
     # fontTools stamps the current time into every font subset it writes (and so into the
     # PDF) unless SOURCE_DATE_EPOCH is set: pin it, so the same input gives the same bytes.
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(REPRODUCIBLE_EPOCH))
-    import weasyprint as module
+    with _no_library_search():
+        import weasyprint as module
 
     return module
+
+
+@contextlib.contextmanager
+def _no_library_search():
+    """Skip ctypes' library search while WeasyPrint loads Pango, HarfBuzz and the rest.
+
+    WeasyPrint tries several names per library; cffi calls ``ctypes.util.find_library`` for
+    every name dlopen rejects, and on Linux that runs ldconfig and gcc: ~0.3 s, a sixth of a
+    build. The names tried include the Linux sonames (libpango-1.0.so.0, …), which dlopen
+    finds by itself, so on Linux the search adds nothing.
+    """
+    if not sys.platform.startswith("linux"):
+        yield
+        return
+    import ctypes.util
+
+    find_library = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        yield
+    finally:
+        ctypes.util.find_library = find_library
 
 
 @functools.lru_cache(maxsize=None)
@@ -58,9 +83,57 @@ def url_fetcher():
     return ProjectFilesFetcher(allowed_protocols=("file", "data"))
 
 
+def render_html(html: str, *, base_dir: Path = TEMPLATES_DIR):
+    """Lay out an HTML string: a WeasyPrint Document, its pages ready to write."""
+    wp = weasyprint()
+    return wp.HTML(string=html, base_url=str(base_dir) + "/", url_fetcher=url_fetcher()).render(font_config=font_config())
+
+
 def html_to_pdf(html: str, *, base_dir: Path = TEMPLATES_DIR, **write_options) -> tuple[bytes, int]:
     """Render an HTML string to PDF bytes; return ``(pdf, page_count)``."""
-    wp = weasyprint()
-    document = wp.HTML(string=html, base_url=str(base_dir) + "/", url_fetcher=url_fetcher()).render(font_config=font_config())
+    document = render_html(html, base_dir=base_dir)
     pdf = document.write_pdf(**write_options)
     return pdf, len(document.pages)
+
+
+def pages_into_boxes(count: int, id_prefix: str):
+    """A ``write_pdf`` finisher that draws the document's first ``count`` pages, scaled, into
+    the boxes of the later pages' elements with ids ``{id_prefix}1`` … ``{id_prefix}{count}``,
+    and leaves those pages out of the file.
+
+    Each page's content stream becomes a Form XObject, so its layout and glyphs are reused,
+    not laid out again at the smaller size. WeasyPrint 70 gives every page one content stream
+    (``Contents``) and the resources all pages share (``Resources``).
+    """
+    import pydyf
+
+    def finish(document, pdf) -> None:
+        def obj(reference: bytes):
+            return pdf.objects[int(reference.split()[0])]
+
+        kids = pdf.pages["Kids"]
+        pages = [pdf.objects[number] for number in kids[::3]]
+        forms = {}
+        for i, page in enumerate(pages[:count], 1):
+            form = obj(page["Contents"])
+            form.extra.update({"Type": "/XObject", "Subtype": "/Form", "BBox": page["MediaBox"], "Resources": page["Resources"]})
+            forms[f"{id_prefix}{i}"] = (form, document.pages[i - 1].width)
+            obj(page["Resources"])["XObject"][f"{id_prefix}{i}"] = form.reference
+            page.clear()  # no longer a page: an empty, unreferenced object
+        for page, layout in zip(pages[count:], document.pages[count:]):
+            # Drawn before the page's own content, in PDF space (origin bottom left, in pt).
+            draw = pydyf.Stream(compress=True)
+            for name, (x1, y1, x2, y2) in layout.anchors.items():
+                if name in forms:
+                    form, width = forms[name]
+                    scale = (x2 - x1) / width
+                    draw.push_state()
+                    draw.set_matrix(scale, 0, 0, scale, x1 * 0.75, (layout.height - y2) * 0.75)
+                    draw.draw_x_object(name)
+                    draw.pop_state()
+            pdf.add_object(draw)
+            page["Contents"] = pydyf.Array([draw.reference, page["Contents"]])
+        pdf.pages["Kids"] = pydyf.Array(kids[3 * count:])
+        pdf.pages["Count"] = len(pages) - count
+
+    return finish

@@ -204,7 +204,7 @@ class Type:
         return self.size * self.leading
 
     def measure(self, text: str) -> float:
-        return font_metrics(face(self.family, self.weight).path).advance(text, self.size)
+        return font_metrics(face(self.family, self.weight)).advance(text, self.size)
 
     def wrap(self, text: str, width: float) -> list[str] | None:
         return wrap(text, width, self.measure)
