@@ -173,7 +173,8 @@ def _render_parallel(todo: list[Renderer], jobs: int, results: dict, progress: C
     weasyprint()
     font_config()
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-        futures = {pool.submit(_render_one, renderer): renderer for renderer in todo}
+        by_cost = sorted(todo, key=lambda r: -r.cost)
+        futures = {pool.submit(_render_one, renderer): renderer for renderer in by_cost}
         for future in as_completed(futures):
             renderer = futures[future]
             results[renderer.name] = future.result()  # re-raises a PrintgenError from the worker

@@ -422,6 +422,7 @@ class DeckRenderer(Renderer):
 
     name = "deck"
     description = "PowerPoint lecture deck (deck.pptx), its PDF twin (deck.pdf) and slide handouts"
+    cost = 1.6
 
     def render(self, content: Content) -> list[Artifact]:
         from generator.render import powerpoint
