@@ -454,11 +454,11 @@ def render_pdfs(slides, geometry, colours, content) -> tuple[Artifact, Artifact]
         slides=slides, sheets=[slides[i:i + n] for i in range(0, len(slides), n)],
     )
     document = render_html(html)
-    count = len(slides)
-    deck_pdf = document.copy(document.pages[:count]).write_pdf()
+    slide_pages = range(len(document.pages) - len(slides), len(document.pages))
+    deck_pdf = document.copy([document.pages[i] for i in slide_pages]).write_pdf()
     handout = document.copy()
     handout.metadata = copy.copy(document.metadata)
     handout.metadata.title = f"{d.title}（{labels()['handout_title']}）"
-    handout_pdf = handout.write_pdf(finisher=pages_into_boxes(count, "slide-"))
-    return (Artifact("deck.pdf", deck_pdf, count),
-            Artifact("slides-handout.pdf", handout_pdf, len(document.pages) - count))
+    handout_pdf = handout.write_pdf(finisher=pages_into_boxes(slide_pages, "slide-"))
+    return (Artifact("deck.pdf", deck_pdf, len(slide_pages)),
+            Artifact("slides-handout.pdf", handout_pdf, len(document.pages) - len(slide_pages)))

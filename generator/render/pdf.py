@@ -112,14 +112,14 @@ def html_to_pdf(html: str, *, base_dir: Path = TEMPLATES_DIR, **write_options) -
     return pdf, len(document.pages)
 
 
-def pages_into_boxes(count: int, id_prefix: str):
-    """A ``write_pdf`` finisher that draws the document's first ``count`` pages, scaled, into
-    the boxes of the later pages' elements with ids ``{id_prefix}1`` … ``{id_prefix}{count}``,
-    and leaves those pages out of the file.
+def pages_into_boxes(sources: range, id_prefix: str):
+    """A ``write_pdf`` finisher: the pages at indexes ``sources`` are drawn, scaled, into the
+    boxes of the elements with ids ``{id_prefix}1``, ``{id_prefix}2``, … on the other pages,
+    and left out of the file as pages.
 
-    Each page's content stream becomes a Form XObject, so its layout and glyphs are reused,
-    not laid out again at the smaller size. WeasyPrint 70 gives every page one content stream
-    (``Contents``) and the resources all pages share (``Resources``).
+    Each source page's content stream becomes a Form XObject, so its layout and glyphs are
+    reused, not laid out again at the smaller size. WeasyPrint 70 gives every page one content
+    stream (``Contents``) and the resources all pages share (``Resources``).
     """
     import pydyf
 
@@ -130,26 +130,27 @@ def pages_into_boxes(count: int, id_prefix: str):
         kids = pdf.pages["Kids"]
         pages = [pdf.objects[number] for number in kids[::3]]
         forms = {}
-        for i, page in enumerate(pages[:count], 1):
+        for n, i in enumerate(sources, 1):
+            page, name = pages[i], f"{id_prefix}{n}"
             form = obj(page["Contents"])
             form.extra.update({"Type": "/XObject", "Subtype": "/Form", "BBox": page["MediaBox"], "Resources": page["Resources"]})
-            forms[f"{id_prefix}{i}"] = (form, document.pages[i - 1].width)
-            obj(page["Resources"])["XObject"][f"{id_prefix}{i}"] = form.reference
+            obj(page["Resources"])["XObject"][name] = form.reference
+            forms[name] = document.pages[i].width
             page.clear()  # no longer a page: an empty, unreferenced object
-        for page, layout in zip(pages[count:], document.pages[count:]):
+        kept = [i for i in range(len(pages)) if i not in sources]
+        for i in kept:
             # Drawn before the page's own content, in PDF space (origin bottom left, in pt).
-            draw = pydyf.Stream(compress=True)
+            draw, layout = pydyf.Stream(compress=True), document.pages[i]
             for name, (x1, y1, x2, y2) in layout.anchors.items():
                 if name in forms:
-                    form, width = forms[name]
-                    scale = (x2 - x1) / width
+                    scale = (x2 - x1) / forms[name]
                     draw.push_state()
                     draw.set_matrix(scale, 0, 0, scale, x1 * 0.75, (layout.height - y2) * 0.75)
                     draw.draw_x_object(name)
                     draw.pop_state()
             pdf.add_object(draw)
-            page["Contents"] = pydyf.Array([draw.reference, page["Contents"]])
-        pdf.pages["Kids"] = pydyf.Array(kids[3 * count:])
-        pdf.pages["Count"] = len(pages) - count
+            pages[i]["Contents"] = pydyf.Array([draw.reference, pages[i]["Contents"]])
+        pdf.pages["Kids"] = pydyf.Array([part for i in kept for part in kids[3 * i:3 * i + 3]])
+        pdf.pages["Count"] = len(kept)
 
     return finish
