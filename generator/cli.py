@@ -6,6 +6,7 @@ so ``printgen --help`` answers at once.
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 import traceback
@@ -325,4 +326,7 @@ def main() -> None:
             err=True,
         )
         sys.exit(EXIT_FAILURE)
+    # Nothing is left to collect: spare the interpreter's final walk over every object
+    # WeasyPrint made (~0.1 s).
+    gc.freeze()
     sys.exit(0)
