@@ -138,8 +138,9 @@ def _write_atomic(path: Path, data: bytes) -> None:
         pass
 
 
-def missing_faces(char: str) -> list[Face]:
-    return [face for face in FACES if ord(char) not in charset(face)]
+@functools.lru_cache(maxsize=None)  # the content repeats a few hundred characters ~10,000 times
+def missing_faces(char: str) -> tuple[Face, ...]:
+    return tuple(face for face in FACES if ord(char) not in charset(face))
 
 
 def describe_char(char: str) -> str:
