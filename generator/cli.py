@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -223,10 +224,11 @@ def _render_material(name: str, content_dir: Path, out_dir: Path, options: dict)
     importlib.import_module(f"generator.render.{name}")  # registers the renderer
     artifacts = REGISTRY[name](options).render(content)
     elapsed = time.perf_counter() - started
-    writer = OutputWriter(out_dir)
+    with OutputWriter(out_dir) as writer:
+        paths = [writer.stage(artifact.name, artifact.data, owner=name) for artifact in artifacts]
+        writer.commit()
     folders: dict[str, int] = {}
-    for artifact in artifacts:
-        path = writer.write(artifact.name, artifact.data, owner=name)
+    for artifact, path in zip(artifacts, paths):
         if "/" in artifact.name:  # one file per page (cards --split): summed up below
             folder = artifact.name.split("/")[0]
             folders[folder] = folders.get(folder, 0) + 1
@@ -304,8 +306,18 @@ def poster(content_dir: Path, out_dir: Path, **sheet) -> None:
     _render_material("poster", content_dir, out_dir, {"print": _sheet_options(**sheet)})
 
 
+class _Terminated(BaseException):
+    """Raised by SIGTERM (`kill`), so printgen stops as cleanly as on Ctrl+C: workers stopped,
+    temporary files deleted, the previous output files left as they were."""
+
+
+def _terminate(signum, frame) -> None:
+    raise _Terminated
+
+
 def main() -> None:
     """Entry point: user errors without traceback; internal errors briefly (traceback with -v)."""
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         cli.main(prog_name="printgen", standalone_mode=False)
     except click.exceptions.Abort:
@@ -317,6 +329,9 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("printgen: interrupted", err=True)
         sys.exit(130)
+    except _Terminated:
+        click.echo("printgen: terminated", err=True)
+        sys.exit(128 + signal.SIGTERM)
     except Exception as exc:  # a bug in printgen
         if settings.verbose:
             traceback.print_exc()
