@@ -11,7 +11,7 @@ no GPOS kerning, so the sum of advances is the set width).
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from generator.fonts import Face, advances
 
@@ -52,16 +52,26 @@ class FontMetrics:
 
     units_per_em: int
     advances: dict[int, int]  # code point -> advance
+    # text -> (sum of its advances, its 和欧間 spaces): fitting measures the same pieces of
+    # text at many sizes and widths.
+    _measured: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
+
+    def _measure(self, text: str) -> tuple[int, int]:
+        measured = self._measured.get(text)
+        if measured is None:
+            upem = self.units_per_em
+            measured = self._measured[text] = (sum(self.advances.get(ord(c), upem) for c in text),
+                                               sum(_autospaced(a, b) for a, b in zip(text, text[1:])))
+        return measured
 
     def advance(self, text: str, size: float) -> float:
         """Sum of the advance widths of ``text`` at ``size`` points (a missing glyph counts one em)."""
-        upem = self.units_per_em
-        return sum(self.advances.get(ord(c), upem) for c in text) * size / upem
+        return self._measure(text)[0] * size / self.units_per_em
 
     def width(self, text: str, size: float) -> float:
         """Width of ``text`` as LibreOffice sets it in a slide (advances plus its 和欧間 space)."""
-        autospaces = sum(_autospaced(a, b) for a, b in zip(text, text[1:]))
-        return self.advance(text, size) + autospaces * AUTOSPACE_EM * size
+        units, autospaces = self._measure(text)
+        return units * size / self.units_per_em + autospaces * AUTOSPACE_EM * size
 
 
 @functools.lru_cache(maxsize=None)
