@@ -6,7 +6,7 @@ import math
 import re
 
 import pytest
-from helpers import BUNDLED_FONT_NAMES, pdf_font_names, pdf_page_sizes, run_printgen, squeeze
+from helpers import BUNDLED_FONT_NAMES, pdf_font_names, pdf_page_sizes, pdf_page_texts, run_printgen, squeeze
 
 from generator.render import deck as deck_module
 from generator.render.measure import font_metrics, wrap
@@ -150,6 +150,16 @@ def test_handout_has_three_slides_an_a4_page(prs, out_dir):
     assert len(sizes) == math.ceil(len(prs.slides) / 3)
     assert all(abs(w - A4[0]) < 1 and abs(h - A4[1]) < 1 for w, h in sizes)
     assert pdf_font_names(out_dir / "slides-handout.pdf") <= set(BUNDLED_FONT_NAMES)
+
+
+def test_handout_pages_show_their_slides(prs, out_dir):
+    """The handout draws deck.pdf's laid-out slides: each page shows its three slides' titles, in order."""
+    pages = [squeeze(text) for text in pdf_page_texts(out_dir / "slides-handout.pdf")]
+    titles = [squeeze(slide.shapes.title.text_frame.text) for slide in prs.slides]
+    for number, text in enumerate(pages, 1):
+        positions = [text.find(title) for title in titles[3 * number - 3:3 * number]]
+        assert -1 not in positions and positions == sorted(positions), number
+        assert text.endswith(f"{number}/{len(pages)}")
 
 
 def test_core_properties_are_fixed(prs):
