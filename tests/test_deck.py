@@ -7,6 +7,7 @@ import re
 
 import pytest
 from helpers import BUNDLED_FONT_NAMES, pdf_font_names, pdf_page_sizes, pdf_page_texts, run_printgen, squeeze
+from pptx.enum.shapes import PP_PLACEHOLDER
 
 from generator.render import deck as deck_module
 from generator.render.measure import font_metrics, wrap
@@ -118,6 +119,8 @@ def test_no_text_box_is_measured_taller_than_its_box(prs):
     checked = 0
     for number, slide in enumerate(prs.slides, 1):
         for shape in slide.placeholders:
+            if shape.placeholder_format.type == PP_PLACEHOLDER.SLIDE_NUMBER:  # a field, placed by the template
+                continue
             inner_w, inner_h = _box_inner(shape)
             height = 0.0
             for i, p in enumerate(shape.text_frame.paragraphs):
@@ -160,6 +163,21 @@ def test_handout_pages_show_their_slides(prs, out_dir):
         positions = [text.find(title) for title in titles[3 * number - 3:3 * number]]
         assert -1 not in positions and positions == sorted(positions), number
         assert text.endswith(f"{number}/{len(pages)}")
+
+
+def test_content_slides_are_numbered(prs, out_dir):
+    """A content slide carries a slide-number field (PowerPoint renumbers it when slides move)
+    and deck.pdf shows the same number; the title and statement slides have none."""
+    pages = [squeeze(text) for text in pdf_page_texts(out_dir / "deck.pdf")]
+    numbered = 0
+    for number, (slide, text) in enumerate(zip(prs.slides, pages), 1):
+        fields = [f.xpath("string(a:t)") for f in slide.shapes._spTree.xpath(".//a:fld[@type='slidenum']")]
+        if slide.slide_layout.name == "Title and Content":
+            assert fields == [str(number)] and text.endswith(str(number)), number
+            numbered += 1
+        else:
+            assert fields == [], number
+    assert numbered == len(prs.slides) - 2
 
 
 def test_core_properties_are_fixed(prs):

@@ -38,6 +38,7 @@ SIZES = {
     "title": ((40, 36, 32, 28), (24, 22, 20, 18, 16)),
     "statement": ((54, 48, 44, 40, 36), (28, 26, 24, 22, 20)),
 }
+NUMBER_SIZE = 12  # slide numbers (content slides)
 TITLE_LEADING = 1.2  # line pitch / size
 BODY_LEADING = 1.45
 BULLET = "■"
@@ -133,6 +134,7 @@ class Geometry:
     width: float
     height: float
     boxes: dict  # kind -> (title Box, body Box)
+    number_box: Box | None = None  # the slide number of content slides (None: the layout has none)
 
 
 @dataclass(frozen=True)
@@ -451,6 +453,7 @@ def render_pdfs(slides, geometry, colours, content) -> tuple[Artifact, Artifact]
     d, n = content.document, SLIDES_PER_HANDOUT_PAGE
     html = environment().get_template("deck/pdfs.html").render(
         geometry=geometry, colours=colours, labels=labels(), styles=STYLES, leading=(TITLE_LEADING, BODY_LEADING),
+        number_size=NUMBER_SIZE,
         meta=dict(title=d.title, author=d.author, date=d.date_iso), document=d,
         slides=slides, sheets=[slides[i:i + n] for i in range(0, len(slides), n)],
     )
