@@ -54,3 +54,58 @@ def template_texts(templates_dir: Path = TEMPLATES_DIR) -> Iterator[tuple[str, s
         for number, line in enumerate(lines, 1):
             if not line.isascii():
                 yield line, display_path(path), number, "template text"
+
+
+def load_labels(name: str, fields: dict[str, tuple[str, ...]], templates_dir: Path = TEMPLATES_DIR) -> dict:
+    """The fixed words a renderer adds, from the YAML file ``templates/<name>`` (one text per key).
+
+    ``fields`` names every key and the ``{placeholders}`` its text may use. Each text comes back
+    as a :class:`~generator.model.Text` naming its line, and is filled with ``str.format``:
+    safe, as only plain placeholder names pass the check. A missing file, a missing or unknown
+    key, or another placeholder is a :class:`~generator.errors.PrintgenError` naming the file
+    and line.
+    """
+    import string
+
+    import yaml
+
+    from generator.content import display_path
+    from generator.errors import PrintgenError
+    from generator.model import Source, Text
+
+    path = templates_dir / name
+    shown = display_path(path)
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PrintgenError(f"{shown}: error: labels: cannot read the file ({getattr(exc, 'strerror', None) or exc})") from None
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise PrintgenError(f"{Source(shown, line, '')}: error: labels: {exc.problem}") from None
+    if not isinstance(root, yaml.MappingNode):
+        raise PrintgenError(f"{shown}: error: labels: expected keys and texts (key: text)")
+    problems, labels = [], {}
+    for key_node, value_node in root.value:
+        key, line = str(key_node.value), key_node.start_mark.line + 1
+        if key in labels:
+            problems.append(f"{shown}:{line}: error: {key}: duplicate label (first given at line {labels[key].source.line})")
+        elif key not in fields:
+            problems.append(f"{shown}:{line}: error: {key}: unknown label (expected one of: {', '.join(sorted(fields))})")
+        elif not isinstance(value_node, yaml.ScalarNode) or not value_node.value.strip():
+            problems.append(f"{shown}:{line}: error: {key}: expected a text")
+        else:
+            try:
+                parts = list(string.Formatter().parse(value_node.value))
+            except ValueError as exc:
+                problems.append(f"{shown}:{line}: error: {key}: {exc} (write {{{{ and }}}} for a brace)")
+                continue
+            allowed = fields[key]
+            odd = [f"{{{n}{'!' + c if c else ''}{':' + s if s else ''}}}" for _, n, s, c in parts if n is not None and (n not in allowed or s or c)]
+            if odd:
+                can = f"may use only {', '.join('{' + a + '}' for a in allowed)}" if allowed else "takes no {placeholders}"
+                problems.append(f"{shown}:{line}: error: {key}: unknown placeholder {odd[0]}; this label {can}")
+            labels[key] = Text(value_node.value, Source(shown, line, key))
+    problems += [f"{shown}: error: {key}: missing label" for key in fields if key not in labels]
+    if problems:
+        raise PrintgenError("\n".join(problems))
+    return labels
