@@ -56,7 +56,9 @@ REPLACEMENTS = {"◼": "■", "◻": "□", "⬛": "■", "⬜": "□", "✓": "
 
 
 def _font_error(face: Face, problem: str) -> PrintgenError:
-    return PrintgenError(f"{face.path}: error: font: {problem}; restore the file from the printgen repository (see fonts/README.md)")
+    from generator.content import display_path  # (content imports this module)
+
+    return PrintgenError(f"{display_path(face.path)}: error: font: {problem}; restore the file from the printgen repository (see fonts/README.md)")
 
 
 def cache_root() -> Path:
@@ -90,7 +92,11 @@ def _read_cmap(face: Face) -> frozenset[int]:
     from fontTools.ttLib import TTFont, TTLibError
 
     try:
-        with TTFont(face.path, lazy=True) as font:
+        # Every table is read against its checksum, so a truncated or damaged file is caught
+        # here, once per font version (the result is cached), not halfway through a render.
+        with TTFont(face.path, lazy=True, checkChecksums=2) as font:
+            for tag in font.reader.keys():
+                font.reader[tag]
             codes = frozenset(font.getBestCmap())
     except (TTLibError, OSError, AssertionError, KeyError, ValueError, TypeError, struct.error) as exc:
         raise _font_error(face, f"the bundled font file is damaged ({exc.__class__.__name__})") from None

@@ -297,13 +297,9 @@ def safe_slug(value: str) -> str:
 def render_sheets(html: str, sheet: Sheet, *, pages: int, safe_margin: float):
     """Lay out ``html`` (one sheet per page) and check it: exactly ``pages`` pages, and every
     piece of text inside the trim less ``safe_margin`` pt. Returns the WeasyPrint document."""
-    from generator.render.pdf import font_config, url_fetcher, weasyprint
-    from generator.templates import TEMPLATES_DIR
+    from generator.render.pdf import render_html
 
-    wp = weasyprint()
-    document = wp.HTML(string=html, base_url=str(TEMPLATES_DIR) + "/", url_fetcher=url_fetcher()).render(
-        font_config=font_config()
-    )
+    document = render_html(html)
     if len(document.pages) != pages:
         raise RuntimeError(f"laid out {len(document.pages)} pages, expected {pages}: measured type disagrees with WeasyPrint")
     for number, page in enumerate(document.pages, 1):
