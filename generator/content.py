@@ -253,7 +253,10 @@ class _FileReader:
 
     def _decode(self, data: bytes) -> str | None:
         if b"\x00" in data:
-            self.error(None, "file", "this is not a text file (it contains NUL bytes); expected UTF-8 text")
+            if _is_utf16(data):
+                self.error(None, "file", "the file is saved as UTF-16; save it as UTF-8 text")
+            else:
+                self.error(None, "file", "this is not a text file (it contains NUL bytes); expected UTF-8 text")
             return None
         try:
             return data.decode("utf-8-sig")
@@ -609,6 +612,20 @@ def _bad_char(char: str) -> str | None:
     if unicodedata.category(char) == "Cc" and char != "\t":
         return f"control character U+{code:04X} is not allowed"
     return None
+
+
+def _is_utf16(data: bytes) -> bool:
+    """Whether ``data`` reads as UTF-16 text (as Windows editors save "Unicode"): no NUL when
+    decoded, and the zero bytes every ASCII character (keys, spaces) gets in UTF-16."""
+    if data.count(0) < len(data) // 20:
+        return False
+    for encoding in ("utf-16",) if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-16-le", "utf-16-be"):
+        try:
+            if "\x00" not in data.decode(encoding):
+                return True
+        except UnicodeDecodeError:
+            pass
+    return False
 
 
 def _is_wide(char: str) -> bool:
