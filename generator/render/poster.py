@@ -40,7 +40,7 @@ class PosterLayout:
         self.labels = labels()
         # What stopped the last :meth:`place` (the text to name, what is wrong): after the
         # attempt at the smallest sizes, the error to report.
-        self.failure: tuple[Text, str] | None = None
+        self.failure: tuple[Text, str, str] | None = None
 
     def type(self, name: str, t: float) -> Type:
         lo, hi = LIMITS[name]
@@ -73,17 +73,16 @@ class PosterLayout:
             types, spare = fitted
             pieces, _ = self.place(types, spare / self.spare_slots * 0.999)
             return Page(tuple(pieces), self.content.document.title)
-        text, problem = self.failure
+        text, problem, fix = self.failure
         src = text.source
         raise PrintgenError(
             f"{src}: error: {src.key}: {problem} on one {self.sheet.paper} sheet even at the smallest sizes "
-            f"(points {LIMITS['point'][0] * self.k:.0f} pt); {'shorten the lead or the points' if text is self.content.viewpoints.lead else 'shorten it'}, "
-            f"or use a larger --paper"
+            f"(points {LIMITS['point'][0] * self.k:.0f} pt); {fix}, or use a larger --paper"
         )
 
-    def fail(self, text: Text, problem: str) -> None:
+    def fail(self, text: Text, problem: str, fix: str = "shorten it") -> None:
         """Note why :meth:`place` gives up; returns None for it to return."""
-        self.failure = (text, problem)
+        self.failure = (text, problem, fix)
 
     def fail_wrap(self, texts, kind: Type, width: float, label: Text) -> None:
         """A composed line could not be wrapped: name the part with the long word, else the label."""
@@ -192,7 +191,7 @@ class PosterLayout:
         foot_y = s.height - 12 * mm - len(credit) * foot.line
         y -= gap + extra
         if y + 6 * mm > foot_y:
-            return self.fail(c.viewpoints.lead, "the poster text does not fit")
+            return self.fail(c.viewpoints.lead, "the poster text does not fit", "shorten the lead or the points")
         pieces.append(TextBlock(m, foot_y, w, foot, tuple(credit), "muted"))
         return pieces, foot_y - 6 * mm - y
 
