@@ -99,7 +99,7 @@ def _read_cmap(face: Face) -> frozenset[int]:
                 font.reader[tag]
             codes = frozenset(font.getBestCmap())
     except (TTLibError, OSError, AssertionError, KeyError, ValueError, TypeError, struct.error) as exc:
-        raise _font_error(face, f"the bundled font file is damaged ({exc.__class__.__name__})") from None
+        raise _font_error(face, f"the bundled font file is damaged ({exc or exc.__class__.__name__})") from None
     if not codes:
         raise _font_error(face, "the bundled font file has no characters")
     return codes
