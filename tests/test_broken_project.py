@@ -305,8 +305,8 @@ def _pptx(path: Path, change_theme=lambda xml: xml) -> Path:
 
 
 def _bomb(path: Path) -> Path:
-    """A 500 KB file that unpacks to 500 MB."""
-    return _pptx(path, lambda xml: xml.replace(b"<a:clrScheme", b"<!--" + b" " * 500_000_000 + b"--><a:clrScheme", 1))
+    """A small file that unpacks to over 100 MB."""
+    return _pptx(path, lambda xml: xml.replace(b"<a:clrScheme", b"<!--" + b" " * 110_000_000 + b"--><a:clrScheme", 1))
 
 
 NOT_PPTX = "not a PowerPoint presentation (.pptx) ({}); save the template from PowerPoint as a .pptx file"
