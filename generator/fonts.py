@@ -89,14 +89,12 @@ def charset(face: Face) -> frozenset[int]:
 
 
 def _read_cmap(face: Face) -> frozenset[int]:
-    from fontTools.ttLib import TTFont, TTLibError
+    from fontTools.ttLib import TTLibError
 
     try:
-        # Every table is read against its checksum, so a truncated or damaged file is caught
-        # here, once per font version (the result is cached), not halfway through a render.
-        with TTFont(face.path, lazy=True, checkChecksums=2) as font:
-            for tag in font.reader.keys():
-                font.reader[tag]
+        # A truncated or damaged file is caught here, once per font version (the result is
+        # cached), not halfway through a render.
+        with _checked_font(face.path) as font:
             codes = frozenset(font.getBestCmap())
     except (TTLibError, OSError, AssertionError, KeyError, ValueError, TypeError, struct.error) as exc:
         raise _font_error(face, f"the bundled font file is damaged ({exc or exc.__class__.__name__})") from None
@@ -183,10 +181,35 @@ def prepare_fonts(chars: Iterable[str]) -> Path:
     wanted = [c for c in wanted if all(ord(c) in charset(face) for face in FACES)]
     key = hashlib.sha1((SUBSET_VERSION + "|" + "".join(wanted) + "|" + "|".join(_font_key(f) for f in FACES)).encode("utf-8", "surrogatepass")).hexdigest()[:16]
     folder = cache_root() / "subsets" / key
-    if not all((folder / face.file).is_file() for face in FACES):
+    if not all(_intact(folder / face.file) for face in FACES):
+        # A damaged cached subset would make fontconfig fall back to another face, silently.
+        shutil.rmtree(folder, ignore_errors=True)
         folder = _make_subsets(folder, [ord(c) for c in wanted])
     _render_font_dir = folder
     return folder
+
+
+def _checked_font(path: Path):
+    """The font at ``path``, every table read and matched against its checksum (raises if not)."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(path, lazy=True, checkChecksums=2)
+    try:
+        for tag in font.reader.keys():
+            font.reader[tag]
+    except BaseException:
+        font.close()
+        raise
+    return font
+
+
+def _intact(path: Path) -> bool:
+    """Whether ``path`` is an undamaged font file (a few ms for a subset)."""
+    try:
+        _checked_font(path).close()
+        return True
+    except Exception:  # missing, truncated, not a font: any reason to make it again
+        return False
 
 
 def _make_subsets(folder: Path, codes: list[int]) -> Path:

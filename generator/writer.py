@@ -6,6 +6,7 @@ interrupted or failed build never leaves a half-written file and the previous go
 
 from __future__ import annotations
 
+import atexit
 import os
 import tempfile
 from pathlib import Path
@@ -25,6 +26,8 @@ class OutputWriter:
         self.out_dir = Path(out_dir)
         self.written: dict[Path, str] = {}
         self.staged: list[tuple[str, Path]] | None = [] if staged else None
+        if staged:  # interrupted (Ctrl+C) between writes: no temporary file is left behind
+            atexit.register(self.discard)
 
     def path_for(self, name: str) -> Path:
         """The destination of ``name`` (a relative path with '/' separators) inside ``out_dir``."""
@@ -69,6 +72,7 @@ class OutputWriter:
                 self.discard()
                 raise PrintgenError(f"{dest}: error: output: cannot write the file ({exc.strerror or exc})") from None
         self.staged = []
+        atexit.unregister(self.discard)
 
     def discard(self) -> None:
         """Remove the staged files that are not in place yet."""

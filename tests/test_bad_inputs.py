@@ -389,3 +389,18 @@ def test_a_long_kicker_shrinks_to_fit_its_band(tmp_path):
     assert result.exit_code == 0, result.stderr
     pages = pdf_page_texts(tmp_path / "out" / "cards.pdf")
     assert all(heading in squeeze(page) for page in pages[22:]), pages[22]
+
+
+def test_a_run_interrupted_between_files_leaves_no_temporary_file(tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    script = ("from generator.writer import OutputWriter\n"
+              f"writer = OutputWriter({str(out)!r}, staged=True)\n"
+              "writer.write('handout.pdf', b'%PDF new')\n"
+              "raise KeyboardInterrupt\n")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=TIMEOUT,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)})
+    assert "KeyboardInterrupt" in proc.stderr
+    assert list(out.iterdir()) == []

@@ -352,3 +352,16 @@ def test_template_colours_are_data_not_css(tmp_path):
     result = run_printgen("build", "--only", "deck", "--template", template, "--out", tmp_path / "out", timeout=TIMEOUT)
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
+
+
+def test_a_damaged_cached_font_subset_is_made_again(tmp_path):
+    """printgen renders with font subsets it caches; a damaged one would make fontconfig
+    silently set the text in another bundled face."""
+    cache = tmp_path / "cache"
+    first = run_printgen("poster", "--out", tmp_path / "first", env={"XDG_CACHE_HOME": str(cache)}, timeout=TIMEOUT)
+    assert first.exit_code == 0, first.stderr
+    [subset] = cache.glob("printgen/subsets/*/BIZUDGothic-Regular.ttf")
+    truncate(subset)
+    again = run_printgen("poster", "--out", tmp_path / "again", env={"XDG_CACHE_HOME": str(cache)}, timeout=TIMEOUT)
+    assert again.exit_code == 0, again.stderr
+    assert (tmp_path / "again" / "poster.pdf").read_bytes() == (tmp_path / "first" / "poster.pdf").read_bytes()
