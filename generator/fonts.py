@@ -160,7 +160,14 @@ def check_glyphs(items: Iterable[tuple[str, str, int | None, str]]) -> list[Diag
 # Latin-1 letters, so page numbers, dates and codes typed later never miss a glyph.
 ALWAYS_KEPT = "".join(map(chr, range(0x20, 0x7F))) + "".join(map(chr, range(0xA0, 0x100)))
 # Bump when the subsetting options change, so older cached subsets are not used.
-SUBSET_VERSION = "2"
+SUBSET_VERSION = "3"
+# 和欧間 (see generator/render/typeset.py): stylistic sets that substitute the Latin letters,
+# digits and % with glyphs carrying a quarter-em gap inside their advance width, so the gap
+# shows on paper while text extractors see touching glyphs (no space in copied text).
+# Tags the BIZ UD fonts do not use; value: gap (em) before and after the glyph.
+WAKAN_GAP_EM = 0.25
+WAKAN_FEATURES = {"ss18": (WAKAN_GAP_EM, 0.0), "ss19": (0.0, WAKAN_GAP_EM), "ss20": (WAKAN_GAP_EM, WAKAN_GAP_EM)}
+WAKAN_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789%"
 _render_font_dir: Path | None = None
 
 
@@ -206,6 +213,7 @@ def _make_subsets(folder: Path, codes: list[int]) -> Path:
         subsetter = subset.Subsetter(options)
         subsetter.populate(unicodes=codes)
         subsetter.subset(font)
+        add_wakan_alternates(font)
         font.save(work / face.file)
     if work != folder:
         try:
@@ -213,6 +221,68 @@ def _make_subsets(folder: Path, codes: list[int]) -> Path:
         except OSError:  # another process made it first
             shutil.rmtree(work, ignore_errors=True)
     return folder
+
+
+def add_wakan_alternates(font) -> None:
+    """Add to ``font`` (a TrueType TTFont with GSUB) the :data:`WAKAN_FEATURES`.
+
+    Each alternate is a composite of the original glyph, shifted right by the gap before and
+    widened by both gaps; the font's existing features are kept.
+    """
+    from fontTools.otlLib.builder import buildLookup, buildSingleSubstSubtable
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib.tables import otTables
+
+    cmap = font.getBestCmap()
+    upem = font["head"].unitsPerEm
+    glyf, hmtx = font["glyf"], font["hmtx"]
+    vmtx = font["vmtx"] if "vmtx" in font else None
+    order = list(font.getGlyphOrder())
+    gsub = font["GSUB"].table
+    features = [(record.FeatureTag, record.Feature) for record in gsub.FeatureList.FeatureRecord]
+    for n, (tag, (before, after)) in enumerate(WAKAN_FEATURES.items()):
+        shift, extra = round(before * upem), round((before + after) * upem)
+        mapping = {}
+        for char in WAKAN_CHARS:
+            base = cmap.get(ord(char))
+            if base is None:
+                continue
+            name = mapping[base] = f"wakan{n}.{base}"
+            pen = TTGlyphPen(glyf)
+            pen.addComponent(base, (1, 0, 0, 1, shift, 0))
+            glyf.glyphs[name] = pen.glyph()
+            advance, lsb = hmtx[base]
+            hmtx[name] = (advance + extra, lsb + shift)
+            if vmtx is not None:
+                vmtx[name] = vmtx[base]
+            order.append(name)
+        gsub.LookupList.Lookup.append(buildLookup([buildSingleSubstSubtable(mapping)]))
+        feature = otTables.Feature()
+        feature.FeatureParams = None
+        feature.LookupListIndex = [len(gsub.LookupList.Lookup) - 1]
+        feature.LookupCount = 1
+        features.append((tag, feature))
+    font.setGlyphOrder(order)
+    glyf.setGlyphOrder(order)
+    # FeatureRecords stay sorted by tag (the OpenType rule): renumber the languages' indices.
+    ranked = sorted(range(len(features)), key=lambda i: features[i][0])
+    new_index = {old: new for new, old in enumerate(ranked)}
+    records = []
+    for old in ranked:
+        record = otTables.FeatureRecord()
+        record.FeatureTag, record.Feature = features[old]
+        records.append(record)
+    gsub.FeatureList.FeatureRecord = records
+    gsub.FeatureList.FeatureCount = len(records)
+    added = [new_index[i] for i in range(len(features) - len(WAKAN_FEATURES), len(features))]
+    for script in gsub.ScriptList.ScriptRecord:
+        for lang in [script.Script.DefaultLangSys] + [r.LangSys for r in script.Script.LangSysRecord]:
+            if lang is None:
+                continue
+            lang.FeatureIndex = sorted([new_index[i] for i in lang.FeatureIndex] + added)
+            lang.FeatureCount = len(lang.FeatureIndex)
+            if lang.ReqFeatureIndex != 0xFFFF:
+                lang.ReqFeatureIndex = new_index[lang.ReqFeatureIndex]
 
 
 def fontconfig_file(font_dir: Path) -> Path:
