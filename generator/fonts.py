@@ -160,7 +160,7 @@ def check_glyphs(items: Iterable[tuple[str, str, int | None, str]]) -> list[Diag
 # Latin-1 letters, so page numbers, dates and codes typed later never miss a glyph.
 ALWAYS_KEPT = "".join(map(chr, range(0x20, 0x7F))) + "".join(map(chr, range(0xA0, 0x100)))
 # Bump when the subsetting options change, so older cached subsets are not used.
-SUBSET_VERSION = "3"
+SUBSET_VERSION = "4"
 # 和欧間 (see generator/render/typeset.py): stylistic sets that substitute the Latin letters,
 # digits and % with glyphs carrying a quarter-em gap inside their advance width, so the gap
 # shows on paper while text extractors see touching glyphs (no space in copied text).
@@ -169,6 +169,7 @@ WAKAN_GAP_EM = 0.25
 WAKAN_FEATURES = {"ss18": (WAKAN_GAP_EM, 0.0), "ss19": (0.0, WAKAN_GAP_EM), "ss20": (WAKAN_GAP_EM, WAKAN_GAP_EM)}
 WAKAN_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789%"
 _render_font_dir: Path | None = None
+_VERTICAL_FEATURES = {"valt", "vchw", "vert", "vhal", "vkrn", "vpal", "vrt2"}
 
 
 def prepare_fonts(chars: Iterable[str]) -> Path:
@@ -195,13 +196,15 @@ def _make_subsets(folder: Path, codes: list[int]) -> Path:
     from fontTools.ttLib import TTFont
 
     options = subset.Options()
-    # fontTools' default features: what horizontal Japanese needs; '*' would pull in every
-    # vertical, width and old-form alternate glyph and slow down every later subsetting.
+    # fontTools' default features less the vertical ones: what horizontal Japanese needs
+    # (WeasyPrint sets no vertical text). '*' would pull in every vertical, width and old-form
+    # alternate glyph; each glyph kept costs bytes in every PDF and time in every subsetting.
+    options.layout_features = [tag for tag in options.layout_features if tag not in _VERTICAL_FEATURES]
     options.name_IDs = ["*"]
     options.name_languages = ["*"]
     options.notdef_outline = True
     options.hinting = False  # screen hinting is useless in PDF and print; dropping it halves the size
-    options.drop_tables += ["meta", "DSIG"]
+    options.drop_tables += ["meta", "DSIG", "vhea", "vmtx", "VORG"]
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=".subset-", dir=folder.parent))
@@ -224,7 +227,7 @@ def _make_subsets(folder: Path, codes: list[int]) -> Path:
 
 
 def add_wakan_alternates(font) -> None:
-    """Add to ``font`` (a TrueType TTFont with GSUB) the :data:`WAKAN_FEATURES`.
+    """Add to ``font`` (a TrueType TTFont with GSUB, no vertical metrics) the :data:`WAKAN_FEATURES`.
 
     Each alternate is a composite of the original glyph, shifted right by the gap before and
     widened by both gaps; the font's existing features are kept.
@@ -236,7 +239,6 @@ def add_wakan_alternates(font) -> None:
     cmap = font.getBestCmap()
     upem = font["head"].unitsPerEm
     glyf, hmtx = font["glyf"], font["hmtx"]
-    vmtx = font["vmtx"] if "vmtx" in font else None
     order = list(font.getGlyphOrder())
     gsub = font["GSUB"].table
     features = [(record.FeatureTag, record.Feature) for record in gsub.FeatureList.FeatureRecord]
@@ -253,8 +255,6 @@ def add_wakan_alternates(font) -> None:
             glyf.glyphs[name] = pen.glyph()
             advance, lsb = hmtx[base]
             hmtx[name] = (advance + extra, lsb + shift)
-            if vmtx is not None:
-                vmtx[name] = vmtx[base]
             order.append(name)
         gsub.LookupList.Lookup.append(buildLookup([buildSingleSubstSubtable(mapping)]))
         feature = otTables.Feature()
