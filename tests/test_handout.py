@@ -136,6 +136,20 @@ def test_no_line_starts_or_ends_with_a_forbidden_character(a4, b5_ua, content):
     assert not bad, "\n".join(bad)
 
 
+def test_each_viewpoint_is_read_on_one_page_two_a_page(a4, content):
+    """No viewpoint splits from its points across pages, and none is left alone on a page."""
+    pages = [squeeze(t) for t in pdf_page_texts(a4[0])]
+    reading = [i for i, page in enumerate(pages) if "（一覧）" not in page and "できている" not in page]  # not the tables
+    holding = []
+    for vp in content.viewpoints.viewpoints:
+        points = [squeeze(marker + point) for marker, point in vp.numbered_points()]
+        start = squeeze(f"{vp.number}.{vp.title}") + points[0]
+        (page,) = [i for i in reading if start in pages[i]]
+        assert all(p in pages[page] for p in points), vp.title
+        holding.append(page)
+    assert holding == sorted(holding) and all(holding.count(i) == 2 for i in holding), holding
+
+
 def test_no_replacement_characters_in_copied_text(a4):
     text = "".join(pdf_page_texts(a4[0]))
     assert "\ufffd" not in text and "◼" not in text
