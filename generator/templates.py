@@ -40,16 +40,23 @@ def environment(templates_dir: Path = TEMPLATES_DIR):
 
 
 def _bytecode_cache():
-    """Compiled templates kept between runs (compiling the handout's takes ~40 ms); Jinja
-    recompiles a template whose source changed. None when the cache folder cannot be made."""
+    """Compiled templates kept between runs (compiling the handout's takes ~30 ms); Jinja
+    recompiles a template whose source changed. Best effort, like the other caches."""
     import jinja2
+
+    class BestEffortCache(jinja2.FileSystemBytecodeCache):
+        def dump_bytecode(self, bucket) -> None:
+            try:
+                super().dump_bytecode(bucket)
+            except OSError:  # a cache that cannot be written only costs time
+                pass
 
     folder = cache_root() / "jinja"
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    return jinja2.FileSystemBytecodeCache(str(folder))
+    return BestEffortCache(str(folder))
 
 
 def template_texts(templates_dir: Path = TEMPLATES_DIR) -> Iterator[tuple[str, str, int, str]]:

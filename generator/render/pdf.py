@@ -1,4 +1,5 @@
-"""WeasyPrint, set up once for every PDF renderer: bundled fonts only, no network.
+"""WeasyPrint, set up once for every PDF renderer: bundled fonts only, no network, and two
+speed fixes (see :func:`weasyprint`).
 
 Import :func:`weasyprint` from here, never ``import weasyprint`` directly: fontconfig must be
 pointed at fonts/ before WeasyPrint loads it (see :func:`generator.fonts.use_bundled_fonts_only`).
