@@ -207,9 +207,10 @@ def test_wakan_spacing_adds_markup_not_characters():
 
     html = str(typeset("令和2年度、ICT等の活用。(a<b) 計７回"))
     assert html == (
-        '令<span class="nobr">和<span class="wa-lr">2</span></span>年度、'
-        'IC<span class="wa-r">T</span>等の活用。(a&lt;b) 計７回'
+        '令<span class="nobr wa-lr">和2</span>年度、IC<span class="wa-r">T</span>等の活用。(a&lt;b) 計７回'
     )
+    assert str(typeset("第ICT等")) == '<span class="nobr wa-l">第I</span>C<span class="wa-r">T</span>等'
+    assert str(typeset("ICT～です")) == '<span class="nobr">ICT～</span>です'  # ～ bound, no gap
     assert re.sub(r"<[^>]+>", "", html).replace("&lt;", "<") == "令和2年度、ICT等の活用。(a<b) 計７回"
 
 

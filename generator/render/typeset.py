@@ -67,11 +67,9 @@ def typeset(text: str) -> Markup:
     for m in _TOKEN.finditer(text):
         out.append(str(escape(text[pos:m.start()])))
         if m.group("latin"):
-            latin, tildes, japanese = m.group("latin"), m.group("after_latin"), m.group("japanese") or ""
+            latin, tildes = m.group("latin"), m.group("after_latin")
             after = text[m.end()] if not tildes and m.end() < len(text) else ""
-            piece = _gapped(latin, bool(japanese), is_japanese(after))
-            if japanese:
-                piece = f'<span class="nobr">{escape(japanese)}{piece}</span>'
+            piece = _gapped(m.group("japanese") or "", latin, is_japanese(after))
             out.append(f'<span class="nobr">{piece}{escape(tildes)}</span>' if tildes else piece)
         else:
             out.append(f'<span class="nobr">{escape(m.group("before"))}{escape(m.group("tildes"))}</span>')
@@ -80,15 +78,21 @@ def typeset(text: str) -> Markup:
     return Markup("".join(out))
 
 
-def _gapped(latin: str, before: bool, after: bool) -> str:
-    """A Latin run as HTML, its first/last character in a 和欧間 span where Japanese touches it."""
-    def span(chars: str, gaps: tuple[bool, bool]) -> str:
-        cls = _GAP_CLASSES.get(gaps)
-        return f'<span class="{cls}">{escape(chars)}</span>' if cls else str(escape(chars))
+def _gapped(japanese: str, latin: str, after: bool) -> str:
+    """A Latin run and the Japanese character before it (or "") as HTML with 和欧間 spans.
 
+    The first and last Latin characters turn on the gap where Japanese touches them. The
+    Japanese character shares the first one's span, bound to it (no break between them), so
+    no line starts with the gap; one span fewer than wrapping each, and every inline span
+    costs WeasyPrint layout time.
+    """
+    first_gaps = (bool(japanese), after and len(latin) == 1)
+    classes = " ".join(filter(None, ("nobr" if japanese else "", _GAP_CLASSES.get(first_gaps))))
+    head = f'<span class="{classes}">{escape(japanese + latin[0])}</span>' if classes else str(escape(latin[0]))
     if len(latin) == 1:
-        return span(latin, (before, after))
-    return span(latin[0], (before, False)) + str(escape(latin[1:-1])) + span(latin[-1], (False, after))
+        return head
+    tail = f'<span class="wa-r">{escape(latin[-1])}</span>' if after else str(escape(latin[-1]))
+    return head + str(escape(latin[1:-1])) + tail
 
 
 _SENTENCE = re.compile(r".+?(?:[。？！]+[」』）]*|$)", re.S)
