@@ -7,7 +7,7 @@ import functools
 from pathlib import Path
 from typing import Iterator
 
-from generator.fonts import PROJECT_DIR
+from generator.fonts import PROJECT_DIR, cache_root
 
 TEMPLATES_DIR = PROJECT_DIR / "templates"
 # Files whose characters end up on paper or slides.
@@ -27,6 +27,7 @@ def environment(templates_dir: Path = TEMPLATES_DIR):
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
+        bytecode_cache=_bytecode_cache(),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -36,6 +37,26 @@ def environment(templates_dir: Path = TEMPLATES_DIR):
     env.filters["ja"] = typeset  # 和欧間 spacing and ～ kinsoku (generator/render/typeset.py)
     env.filters["sentences"] = sentences
     return env
+
+
+def _bytecode_cache():
+    """Compiled templates kept between runs (compiling the handout's takes ~30 ms); Jinja
+    recompiles a template whose source changed. Best effort, like the other caches."""
+    import jinja2
+
+    class BestEffortCache(jinja2.FileSystemBytecodeCache):
+        def dump_bytecode(self, bucket) -> None:
+            try:
+                super().dump_bytecode(bucket)
+            except OSError:  # a cache that cannot be written only costs time
+                pass
+
+    folder = cache_root() / "jinja"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return BestEffortCache(str(folder))
 
 
 def template_texts(templates_dir: Path = TEMPLATES_DIR) -> Iterator[tuple[str, str, int, str]]:
