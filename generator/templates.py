@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Iterator
 
 from generator.errors import PrintgenError
-from generator.fonts import PROJECT_DIR
+from generator.fonts import PROJECT_DIR, cache_root
 
 TEMPLATES_DIR = PROJECT_DIR / "templates"
 # Files whose characters end up on paper or slides.
@@ -68,6 +68,7 @@ def environment(templates_dir: Path = TEMPLATES_DIR):
 
     env = TemplateEnvironment(
         loader=TemplateLoader(str(templates_dir)),
+        bytecode_cache=_bytecode_cache(),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -130,6 +131,26 @@ def _template_frame(tb, templates_dir: Path) -> tuple[Path, int] | None:
             found = (path, tb.tb_lineno)
         tb = tb.tb_next
     return found
+
+
+def _bytecode_cache():
+    """Compiled templates kept between runs (compiling the handout's takes ~30 ms); Jinja
+    recompiles a template whose source changed. Best effort, like the other caches."""
+    import jinja2
+
+    class BestEffortCache(jinja2.FileSystemBytecodeCache):
+        def dump_bytecode(self, bucket) -> None:
+            try:
+                super().dump_bytecode(bucket)
+            except OSError:  # a cache that cannot be written only costs time
+                pass
+
+    folder = cache_root() / "jinja"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return BestEffortCache(str(folder))
 
 
 def template_texts(templates_dir: Path = TEMPLATES_DIR) -> Iterator[tuple[str, str, int, str]]:
