@@ -195,6 +195,10 @@ CASES = [
          [f"{M}:{{line:{LONG_BODY[:20]}}}: error: messages[3].body: card 04 (growing-through-worries) does not fit on one A3 page: "
           "the text does not fit at the smallest sizes (headline 60 pt, text 22 pt); shorten it, or use a larger --paper"],
          args=("build", "--only", "cards")),
+    Case("card-headline-too-long", "messages.yaml", sub("    title: 笑顔で前を向いていこう", "    title: " + ("笑顔で前を向いていこう、" * 10)[:100]),
+         [f"{M}:{{line:title: 笑顔で前を向いていこう、}}: error: messages[4].title: card 05 (smile-forward) does not fit on one A3 page: "
+          "the headline does not fit in 4 lines at the smallest headline size (60 pt); shorten it, or use a larger --paper"],
+         args=("build", "--only", "cards")),
     Case("card-kicker-too-long", "viewpoints.yaml", sub(HEADING, "heading: " + LONG_HEADING),
          [f"{V}:{{line:heading: これから}}: error: heading: too long for the band at the top of card 23 (users-and-families) on A3 paper, even at 14.4 pt; shorten it"],
          args=("build", "--only", "cards")),
