@@ -139,6 +139,12 @@ def _bytecode_cache():
     import jinja2
 
     class BestEffortCache(jinja2.FileSystemBytecodeCache):
+        def load_bytecode(self, bucket) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except Exception:  # a damaged entry (Jinja unpickles it): compile the template again
+                bucket.reset()
+
         def dump_bytecode(self, bucket) -> None:
             try:
                 super().dump_bytecode(bucket)

@@ -365,3 +365,16 @@ def test_a_damaged_cached_font_subset_is_made_again(tmp_path):
     again = run_printgen("poster", "--out", tmp_path / "again", env={"XDG_CACHE_HOME": str(cache)}, timeout=TIMEOUT)
     assert again.exit_code == 0, again.stderr
     assert (tmp_path / "again" / "poster.pdf").read_bytes() == (tmp_path / "first" / "poster.pdf").read_bytes()
+
+
+def test_a_damaged_template_cache_is_compiled_again(tmp_path):
+    cache = tmp_path / "cache"
+    first = run_printgen("poster", "--out", tmp_path / "first", env={"XDG_CACHE_HOME": str(cache)}, timeout=TIMEOUT)
+    assert first.exit_code == 0, first.stderr
+    entries = list(cache.glob("printgen/jinja/*"))
+    assert entries
+    for entry in entries:
+        entry.write_bytes(entry.read_bytes()[:20])  # Jinja's header, then its pickled checksum cut short
+    again = run_printgen("poster", "--out", tmp_path / "again", env={"XDG_CACHE_HOME": str(cache)}, timeout=TIMEOUT)
+    assert again.exit_code == 0, again.stderr
+    assert (tmp_path / "again" / "poster.pdf").read_bytes() == (tmp_path / "first" / "poster.pdf").read_bytes()
