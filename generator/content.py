@@ -74,7 +74,7 @@ _NULL_TAG = "tag:yaml.org,2002:null"
 # all are read as the text typed. Any other tag (``!!binary``, ``!foo``) was typed on purpose.
 _PLAIN_SCALAR_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "value", "merge")}
 # Line breaks to YAML but not to most editors: line numbers would no longer match the editor's.
-_UNUSUAL_LINE_BREAKS = "\x85\u2028\u2029"
+_UNUSUAL_LINE_BREAK = re.compile("[\x85\u2028\u2029]")
 
 
 def display_path(path: Path) -> str:
@@ -243,13 +243,13 @@ class _FileReader:
 
     def _line_breaks_ok(self, text: str) -> bool:
         """Note every line holding a line break only YAML sees (line numbers as editors count)."""
-        ok = True
+        if not _UNUSUAL_LINE_BREAK.search(text):
+            return True
         for number, line in enumerate(text.split("\n"), 1):
-            char = next((c for c in line if c in _UNUSUAL_LINE_BREAKS), None)
-            if char:
-                self.error(number, "syntax", f"{describe_char(char)} is not allowed in a content file (a line break pasted from a word processor?); delete it, or press Enter for a new line")
-                ok = False
-        return ok
+            found = _UNUSUAL_LINE_BREAK.search(line)
+            if found:
+                self.error(number, "syntax", f"{describe_char(found.group())} is not allowed in a content file (a line break pasted from a word processor?); delete it, or press Enter for a new line")
+        return False
 
     def _decode(self, data: bytes) -> str | None:
         if b"\x00" in data:

@@ -207,9 +207,10 @@ def _moved(piece: Rect | TextBlock, dy: float) -> Rect | TextBlock:
     return replace(piece, y=piece.y + dy)
 
 
-def credit_line(content: Content) -> str:
+def credit_line(content: Content, words: dict[str, Text] | None = None) -> str:
+    """The credit at the foot of cards and poster (``words``: the labels, if already read)."""
     d = content.document
-    return labels()["credit"].format(author=d.author, title=d.title, date=d.date)
+    return (words or labels())["credit"].format(author=d.author, title=d.title, date=d.date)
 
 
 @register

@@ -184,7 +184,7 @@ class PosterLayout:
             y += h + gap + extra
 
         foot = Type(*LABEL, 10 * k, 1.35)
-        credit = foot.wrap(credit_line(c), w - 1)
+        credit = foot.wrap(credit_line(c, self.labels), w - 1)
         if credit is None:
             d = c.document
             return self.fail_wrap([*d.title_lines, d.programme, d.committee, d.date], foot, w - 1, self.labels["credit"])
