@@ -149,7 +149,7 @@ def build(
             results[renderer.name] = _render_one(renderer)
             progress(f"{renderer.name}: rendered in {results[renderer.name][1]:.2f} s")
 
-    writer = OutputWriter(out_dir)
+    writer = OutputWriter(out_dir, staged=True)  # all files or none
     written = []
     for renderer in todo:
         artifacts, seconds = results[renderer.name]
@@ -160,6 +160,7 @@ def build(
             written.append(Written(renderer.name, path, artifact, seconds))
         manifest[renderer.name] = {"fingerprint": prints[renderer.name], "files": files}
     writer.write(MANIFEST, json.dumps(manifest, indent=1, sort_keys=True).encode(), owner="build")
+    writer.commit()
     return written, skipped
 
 

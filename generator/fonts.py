@@ -56,7 +56,9 @@ REPLACEMENTS = {"◼": "■", "◻": "□", "⬛": "■", "⬜": "□", "✓": "
 
 
 def _font_error(face: Face, problem: str) -> PrintgenError:
-    return PrintgenError(f"{face.path}: error: font: {problem}; restore the file from the printgen repository (see fonts/README.md)")
+    from generator.content import display_path  # (content imports this module)
+
+    return PrintgenError(f"{display_path(face.path)}: error: font: {problem}; restore the file from the printgen repository (see fonts/README.md)")
 
 
 def cache_root() -> Path:
@@ -87,13 +89,15 @@ def charset(face: Face) -> frozenset[int]:
 
 
 def _read_cmap(face: Face) -> frozenset[int]:
-    from fontTools.ttLib import TTFont, TTLibError
+    from fontTools.ttLib import TTLibError
 
     try:
-        with TTFont(face.path, lazy=True) as font:
+        # A truncated or damaged file is caught here, once per font version (the result is
+        # cached), not halfway through a render.
+        with _checked_font(face.path) as font:
             codes = frozenset(font.getBestCmap())
     except (TTLibError, OSError, AssertionError, KeyError, ValueError, TypeError, struct.error) as exc:
-        raise _font_error(face, f"the bundled font file is damaged ({exc.__class__.__name__})") from None
+        raise _font_error(face, f"the bundled font file is damaged ({exc or exc.__class__.__name__})") from None
     if not codes:
         raise _font_error(face, "the bundled font file has no characters")
     return codes
@@ -189,10 +193,35 @@ def prepare_fonts(chars: Iterable[str]) -> Path:
     wanted = [c for c in wanted if ord(c) in everywhere]
     key = hashlib.sha1((SUBSET_VERSION + "|" + "".join(wanted) + "|" + "|".join(_font_key(f) for f in FACES)).encode("utf-8", "surrogatepass")).hexdigest()[:16]
     folder = cache_root() / "subsets" / key
-    if not all((folder / face.file).is_file() for face in FACES):
+    if not all(_intact(folder / face.file) for face in FACES):
+        # A damaged cached subset would make fontconfig fall back to another face, silently.
+        shutil.rmtree(folder, ignore_errors=True)
         folder = _make_subsets(folder, [ord(c) for c in wanted])
     _render_font_dir = folder
     return folder
+
+
+def _checked_font(path: Path):
+    """The font at ``path``, every table read and matched against its checksum (raises if not)."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(path, lazy=True, checkChecksums=2)
+    try:
+        for tag in font.reader.keys():
+            font.reader[tag]
+    except BaseException:
+        font.close()
+        raise
+    return font
+
+
+def _intact(path: Path) -> bool:
+    """Whether ``path`` is an undamaged font file (a few ms for a subset)."""
+    try:
+        _checked_font(path).close()
+        return True
+    except Exception:  # missing, truncated, not a font: any reason to make it again
+        return False
 
 
 def _make_subsets(folder: Path, codes: list[int]) -> Path:

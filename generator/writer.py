@@ -6,6 +6,7 @@ interrupted or failed build never leaves a half-written file and the previous go
 
 from __future__ import annotations
 
+import atexit
 import os
 import tempfile
 from pathlib import Path
@@ -14,11 +15,19 @@ from generator.errors import PrintgenError
 
 
 class OutputWriter:
-    """Writes files under ``out_dir``; refuses paths that would leave it or be written twice."""
+    """Writes files under ``out_dir``; refuses paths that would leave it or be written twice.
 
-    def __init__(self, out_dir: Path):
+    ``staged``: :meth:`write` only writes the temporary files, and :meth:`commit` renames them
+    all at the end, so a failure on any file (a folder in the way, a full disk) leaves every
+    earlier file as it was.
+    """
+
+    def __init__(self, out_dir: Path, *, staged: bool = False):
         self.out_dir = Path(out_dir)
         self.written: dict[Path, str] = {}
+        self.staged: list[tuple[str, Path]] | None = [] if staged else None
+        if staged:  # interrupted (Ctrl+C) between writes: no temporary file is left behind
+            atexit.register(self.discard)
 
     def path_for(self, name: str) -> Path:
         """The destination of ``name`` (a relative path with '/' separators) inside ``out_dir``."""
@@ -33,20 +42,43 @@ class OutputWriter:
         if dest in self.written and self.written[dest] != owner:
             raise ValueError(f"{name} is written by both {self.written[dest]} and {owner}")
         try:
+            if dest.is_dir():
+                raise IsADirectoryError(21, "a folder has its name; move the folder away")
             dest.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
             try:
                 with os.fdopen(fd, "wb") as f:
                     f.write(data)
                 os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
-                os.replace(tmp, dest)
+                if self.staged is None:
+                    os.replace(tmp, dest)
+                else:
+                    self.staged.append((tmp, dest))
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
                 raise
         except OSError as exc:
+            self.discard()
             raise PrintgenError(f"{dest}: error: output: cannot write the file ({exc.strerror or exc})") from None
         self.written[dest] = owner
         return dest
+
+    def commit(self) -> None:
+        """Put every staged file in place."""
+        for tmp, dest in self.staged or ():
+            try:
+                os.replace(tmp, dest)
+            except OSError as exc:
+                self.discard()
+                raise PrintgenError(f"{dest}: error: output: cannot write the file ({exc.strerror or exc})") from None
+        self.staged = []
+        atexit.unregister(self.discard)
+
+    def discard(self) -> None:
+        """Remove the staged files that are not in place yet."""
+        for tmp, _ in self.staged or ():
+            Path(tmp).unlink(missing_ok=True)
+        self.staged = [] if self.staged is not None else None
 
 
 def _umask() -> int:

@@ -12,6 +12,7 @@ import os
 import sys
 from pathlib import Path
 
+from generator.errors import PrintgenError
 from generator.fonts import FONTS_DIR, use_bundled_fonts_only
 from generator.templates import TEMPLATES_DIR
 
@@ -67,8 +68,15 @@ def font_config():
 
 
 def url_fetcher():
-    """A fetcher that reads only files under fonts/ and templates/ (and data: URLs)."""
+    """A fetcher that reads only files under fonts/ and templates/ (and data: URLs).
+
+    Any other URL (another file, a link out of those folders, http:, …) is refused, and a
+    refusal or a file that cannot be read stops the rendering (see :func:`render_html`):
+    WeasyPrint would otherwise only log it and leave the image or stylesheet out.
+    """
     weasyprint()  # imported with the fonts isolated before anything of it
+    from urllib.parse import unquote, urlparse
+
     from weasyprint.urls import URLFetcher
 
     class ProjectFilesFetcher(URLFetcher):
@@ -76,19 +84,56 @@ def url_fetcher():
             if url.startswith("data:"):
                 return super().fetch(url, headers)
             if url.startswith("file:"):
-                from urllib.parse import unquote, urlparse
-
-                path = Path(unquote(urlparse(url).path)).resolve()
-                if any(path.is_relative_to(d.resolve()) for d in ALLOWED_DIRS):
+                parts = urlparse(url)
+                path = Path(unquote(parts.path)).resolve()  # resolves ../ and symbolic links
+                if parts.netloc in ("", "localhost") and any(path.is_relative_to(d.resolve()) for d in ALLOWED_DIRS):
                     return super().fetch(url, headers)
             raise ValueError(f"printgen reads no files outside fonts/ and templates/: {url}")
 
-    return ProjectFilesFetcher(allowed_protocols=("file", "data"))
+    return ProjectFilesFetcher(allowed_protocols=("file", "data"), fail_on_errors=True)
+
+
+def render_html(html: str, base_dir: Path = TEMPLATES_DIR):
+    """Lay out an HTML string made from the templates; return the WeasyPrint document.
+
+    A URL that is refused or cannot be read is a :class:`PrintgenError` naming the template
+    line that refers to it (content cannot hold a URL: it is escaped as text).
+    """
+    from weasyprint.urls import FatalURLFetchingError
+
+    wp = weasyprint()
+    try:
+        return wp.HTML(string=html, base_url=str(base_dir) + "/", url_fetcher=url_fetcher()).render(font_config=font_config())
+    except FatalURLFetchingError as exc:
+        url = str(exc).removeprefix("Error fetching ").strip('"')
+        cause = exc.__cause__
+        if isinstance(cause, ValueError):  # refused by the fetcher
+            problem = str(cause)
+        else:  # urllib's URLError, its reason an OSError
+            reason = getattr(cause, "reason", cause)
+            problem = f"cannot read {url} ({getattr(reason, 'strerror', None) or reason})"
+        raise PrintgenError(f"{_referring_template(url)}: error: template: {problem}") from None
+
+
+def _referring_template(url: str) -> str:
+    """``path:line`` of the first template line that names ``url`` (as written or by its file
+    name), or the templates folder when none does."""
+    from urllib.parse import unquote, urlparse
+
+    from generator.content import display_path
+    from generator.templates import TEXT_SUFFIXES
+
+    name = Path(unquote(urlparse(url).path)).name
+    for path in sorted(TEMPLATES_DIR.rglob("*")):
+        if path.suffix in TEXT_SUFFIXES and path.is_file():
+            for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+                if url in line or (name and name in line):
+                    return f"{display_path(path)}:{number}"
+    return f"{display_path(TEMPLATES_DIR)}/"
 
 
 def html_to_pdf(html: str, *, base_dir: Path = TEMPLATES_DIR, **write_options) -> tuple[bytes, int]:
     """Render an HTML string to PDF bytes; return ``(pdf, page_count)``."""
-    wp = weasyprint()
-    document = wp.HTML(string=html, base_url=str(base_dir) + "/", url_fetcher=url_fetcher()).render(font_config=font_config())
+    document = render_html(html, base_dir)
     pdf = document.write_pdf(**write_options)
     return pdf, len(document.pages)
