@@ -152,18 +152,18 @@ def build(
             results[name] = artifacts, seconds
             progress(f"{name}: rendered in {seconds:.2f} s")
 
+    writer = OutputWriter(out_dir, staged=True)  # all files or none
     written = []
-    with OutputWriter(out_dir) as writer:
-        for renderer in todo:
-            artifacts, seconds = results[renderer.name]
-            files = {}
-            for artifact in artifacts:
-                path = writer.stage(artifact.name, artifact.data, owner=renderer.name)
-                files[artifact.name] = hashlib.sha256(artifact.data).hexdigest()
-                written.append(Written(renderer.name, path, artifact, seconds))
-            manifest[renderer.name] = {"fingerprint": prints[renderer.name], "files": files}
-        writer.stage(MANIFEST, json.dumps(manifest, indent=1, sort_keys=True).encode(), owner="build")
-        writer.commit()  # the manifest last: a build stopped before it is redone next time
+    for renderer in todo:
+        artifacts, seconds = results[renderer.name]
+        files = {}
+        for artifact in artifacts:
+            path = writer.write(artifact.name, artifact.data, owner=renderer.name)
+            files[artifact.name] = hashlib.sha256(artifact.data).hexdigest()
+            written.append(Written(renderer.name, path, artifact, seconds))
+        manifest[renderer.name] = {"fingerprint": prints[renderer.name], "files": files}
+    writer.write(MANIFEST, json.dumps(manifest, indent=1, sort_keys=True).encode(), owner="build")
+    writer.commit()  # the manifest last: a build stopped before it is redone next time
     return written, skipped
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import signal
 import sys
 import traceback
@@ -32,9 +33,24 @@ settings = _Settings()
 
 def _existing_dir(ctx: click.Context, param: click.Parameter, value: str) -> Path:
     path = Path(value)
+    if path.exists() and not path.is_dir():
+        raise click.BadParameter(f"'{value}' is a file, not a folder", ctx=ctx, param=param)
     if not path.is_dir():
         hint = " (run printgen in the printgen folder, or pass --content DIR)" if param.name == "content_dir" else ""
         raise click.BadParameter(f"folder '{value}' does not exist{hint}", ctx=ctx, param=param)
+    return path
+
+
+def _output_dir(ctx: click.Context, param: click.Parameter, value: str) -> Path:
+    """The output folder: one that exists or can be made, checked before any work is done."""
+    path = Path(value)
+    if path.exists() and not path.is_dir():
+        raise click.BadParameter(f"'{value}' is a file, not a folder", ctx=ctx, param=param)
+    existing = next(p for p in (path, *path.parents) if p.exists())  # the folder to write in or to make it in
+    if not existing.is_dir():
+        raise click.BadParameter(f"cannot make folder '{value}': '{existing}' is a file, not a folder", ctx=ctx, param=param)
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise click.BadParameter(f"cannot write to '{value}': no permission to write in '{existing}'", ctx=ctx, param=param)
     return path
 
 
@@ -43,7 +59,7 @@ content_option = click.option(
     callback=_existing_dir, help="Folder with the content files.",
 )
 out_option = click.option(
-    "--out", "out_dir", default="output", show_default=True, metavar="DIR", type=click.Path(file_okay=False, path_type=Path),
+    "--out", "out_dir", default="output", show_default=True, metavar="DIR", callback=_output_dir,
     help="Folder the materials are written to.",
 )
 
@@ -97,6 +113,12 @@ def check(content_dir: Path) -> None:
 MATERIALS = RENDERER_MODULES
 
 
+template_option = click.option(
+    "--template", "template", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE.pptx",
+    help="Build the deck on this PowerPoint template (its masters, layouts and colours).",
+)
+
+
 @cli.command()
 @content_option
 @out_option
@@ -105,13 +127,14 @@ MATERIALS = RENDERER_MODULES
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
               help="Materials rendered at once. Default: the number of cores.")
 @click.option("--force", is_flag=True, help="Rebuild everything, even what is up to date.")
-def build(content_dir: Path, out_dir: Path, only: tuple[str, ...], jobs: int | None, force: bool) -> None:
-    """Build every material (handout, cards, poster, deck and its PDFs) with default options.
+@template_option
+def build(content_dir: Path, out_dir: Path, only: tuple[str, ...], jobs: int | None, force: bool, template: Path | None) -> None:
+    """Build every material (handout, cards, poster, deck and its PDFs) with default options
+    (and the deck on --template, if given).
 
     Only what changed since the last build is rebuilt (content, templates, fonts, options,
     printgen itself); --force rebuilds all. Files are replaced only when every material built.
     """
-    import os
     import time
 
     from generator.build import build as build_all
@@ -119,7 +142,8 @@ def build(content_dir: Path, out_dir: Path, only: tuple[str, ...], jobs: int | N
 
     start = time.perf_counter()
     registry = load_renderers(only or MATERIALS)
-    renderers = [registry[name]() for name in (only or MATERIALS)]
+    options = {"deck": {"template": template}} if template else {}
+    renderers = [registry[name](options.get(name)) for name in (only or MATERIALS)]
     written, skipped = build_all(
         content_dir, renderers, out_dir, force=force, jobs=jobs or os.cpu_count() or 1,
         progress=say if sys.stdout.isatty() else (lambda _: None),
@@ -197,8 +221,7 @@ THEME_NAMES = ("teal", "navy", "warm", "mono")  # generator.render.deck.THEMES (
 
 
 @cli.command()
-@click.option("--template", "template", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.pptx",
-              help="Build on this PowerPoint template (its masters, layouts and colours).")
+@template_option
 @click.option("--theme", type=click.Choice(THEME_NAMES), default=None,
               help="Colour theme. Default: teal, or the template's own colours with --template.")
 @content_option
@@ -224,20 +247,22 @@ def _render_material(name: str, content_dir: Path, out_dir: Path, options: dict)
     importlib.import_module(f"generator.render.{name}")  # registers the renderer
     artifacts = REGISTRY[name](options).render(content)
     elapsed = time.perf_counter() - started
-    with OutputWriter(out_dir) as writer:
-        paths = [writer.stage(artifact.name, artifact.data, owner=name) for artifact in artifacts]
-        writer.commit()
-    folders: dict[str, int] = {}
-    for artifact, path in zip(artifacts, paths):
+    writer = OutputWriter(out_dir, staged=True)  # all files or none
+    lines, folders = [], {}
+    for artifact in artifacts:
+        path = writer.write(artifact.name, artifact.data, owner=name)
         if "/" in artifact.name:  # one file per page (cards --split): summed up below
             folder = artifact.name.split("/")[0]
             folders[folder] = folders.get(folder, 0) + 1
             continue
         count = f"{artifact.count}, " if artifact.count else ""
-        say(f"{display_path(path)}: {count}{len(artifact.data) / 1024:,.0f} KB")
-    for folder, count in folders.items():
-        say(f"{display_path(out_dir / folder)}/: {count} files, one per page")
+        lines.append(f"{display_path(path)}: {count}{len(artifact.data) / 1024:,.0f} KB")
+    writer.commit()
+    lines += [f"{display_path(out_dir / folder)}/: {count} files, one per page" for folder, count in folders.items()]
+    for line in lines:
+        say(line)
     say(f"{name}: {len(artifacts)} file{'s' if len(artifacts) != 1 else ''} in {elapsed:.2f} s")
+
 
 def print_options(papers: tuple[str, ...], default: str):
     """The options every sheet command takes: paper, orientation, print-shop marks, theme."""

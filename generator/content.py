@@ -50,15 +50,31 @@ ENCOURAGEMENT = "encouragement.yaml"
 MESSAGES = "messages.yaml"
 CONTENT_FILES = (DOCUMENT, INTRODUCTION, VIEWPOINTS, ENCOURAGEMENT, MESSAGES)
 
-# A content file larger than this is refused before parsing (the bundled files are ~10 KB).
-MAX_FILE_BYTES = 2_000_000
+# A content file larger than this is refused before parsing (the bundled files are at most
+# 8 KB; PyYAML parses ~0.3 MB a second, so this bounds the time a file takes to read).
+MAX_FILE_BYTES = 200_000
 # A single text longer than this is refused (the longest bundled paragraph is ~470 characters).
 MAX_TEXT_CHARS = 5_000
+# A title, heading, name or date longer than this is refused (the longest bundled one has 31):
+# these are set in big type or on one line, where a longer text never fits.
+MAX_LINE_CHARS = 100
+# The texts of one file may add up to at most this many characters (the largest bundled file
+# has ~2,100), and a list may have at most this many items: bounds on what a build must lay out.
+MAX_FILE_CHARS = 10_000
+MAX_ITEMS = 100
+# Lists and keys nested deeper than this are refused (the content needs 5 levels; PyYAML's
+# composer recurses once a level, so a deeper file could exhaust the stack).
+MAX_DEPTH = 20
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ID_MAX = 60
 _REMOVED_CHARS = dict.fromkeys(map(ord, "\u200b\u2060\ufeff"))
 _NULL_TAG = "tag:yaml.org,2002:null"
+# Tags YAML gives plain scalars by itself (``2021`` is an int, ``yes`` a bool, ``=`` a value):
+# all are read as the text typed. Any other tag (``!!binary``, ``!foo``) was typed on purpose.
+_PLAIN_SCALAR_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "value", "merge")}
+# Line breaks to YAML but not to most editors: line numbers would no longer match the editor's.
+_UNUSUAL_LINE_BREAK = re.compile("[\x85\u2028\u2029]")
 
 
 def display_path(path: Path) -> str:
@@ -68,6 +84,28 @@ def display_path(path: Path) -> str:
         return str(path.relative_to(Path.cwd()))
     except ValueError:  # outside the working directory
         return str(path)
+
+
+class _ContentLoader(yaml.SafeLoader):
+    """Composes a content file into nodes, refusing what no content file needs: aliases
+    (``*name``: a few lines of them can stand for billions of texts) and nesting deeper than
+    :data:`MAX_DEPTH`."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.depth = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise yaml.composer.ComposerError(None, None, f"aliases such as '*{event.anchor}' are not allowed; write the text out in full", event.start_mark)
+        if self.depth >= MAX_DEPTH:
+            raise yaml.composer.ComposerError(None, None, f"lists and keys are nested more than {MAX_DEPTH} levels deep", event.start_mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def load_content(content_dir: Path) -> Content:
@@ -90,6 +128,10 @@ def load_content(content_dir: Path) -> Content:
         root = roots[name]
         model[name] = read(readers[name], root, ids) if root is not None else None
 
+    for reader in readers.values():
+        chars = sum(map(len, reader.texts))
+        if chars > MAX_FILE_CHARS:
+            reader.error(None, "file", f"the texts of this file add up to {chars:,} characters; at most {MAX_FILE_CHARS:,} are allowed in one file")
     texts = [t for reader in readers.values() for t in reader.texts]
     diagnostics += check_glyphs((t, t.source.path, t.source.line, t.source.key) for t in texts)
     diagnostics += check_glyphs([(POINT_MARKERS, "generator/model.py", None, "POINT_MARKERS")])
@@ -139,21 +181,15 @@ class _FileReader:
 
     def load(self) -> yaml.Node | None:
         """Parse the file into a node tree (safe: no tags are constructed), or note why not."""
-        if not self.path.is_file():
-            what = "is a folder, not a file" if self.path.exists() else "is missing"
-            self.error(None, "file", f"the content file {what}; expected {self.path.name} in {display_path(self.path.parent)}/")
+        data = self._read()
+        if data is None:
             return None
-        size = self.path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            self.error(None, "file", f"file is too large ({size:,} bytes); a content file may be at most {MAX_FILE_BYTES:,} bytes")
-            return None
-        data = self.path.read_bytes()
         text = self._decode(data)
-        if text is None:
+        if text is None or not self._line_breaks_ok(text):
             return None
         self.source_lines = text.splitlines()
         try:
-            root = yaml.compose(text, Loader=yaml.SafeLoader)
+            root = yaml.compose(text, Loader=_ContentLoader)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark else None
@@ -176,9 +212,51 @@ class _FileReader:
             return None
         return root
 
+    def _read(self) -> bytes | None:
+        """The file's bytes, if it is a readable, not too large, regular file inside its folder."""
+        folder = self.path.parent
+        if not self.path.exists():
+            what = "is a link to a missing file" if self.path.is_symlink() else "is missing"
+            self.error(None, "file", f"the content file {what}; expected {self.path.name} in {display_path(folder)}/")
+            return None
+        target = self.path.resolve()
+        if not target.is_relative_to(folder.resolve()):
+            # A content folder from elsewhere must not make printgen read (and quote in its
+            # messages) a file of this machine.
+            self.error(None, "file", f"the content file is a link to {target}, outside {display_path(folder)}/; copy the file into the folder instead")
+            return None
+        if not self.path.is_file():
+            what = "a folder" if self.path.is_dir() else "a device or pipe"
+            self.error(None, "file", f"the content file is {what}, not a file; expected {self.path.name} in {display_path(folder)}/")
+            return None
+        try:
+            with self.path.open("rb") as f:
+                data = f.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            self.error(None, "file", f"cannot read the file ({exc.strerror or exc})")
+            return None
+        if len(data) > MAX_FILE_BYTES:
+            size = max(self.path.stat().st_size, len(data))
+            self.error(None, "file", f"file is too large ({size:,} bytes); a content file may be at most {MAX_FILE_BYTES:,} bytes")
+            return None
+        return data
+
+    def _line_breaks_ok(self, text: str) -> bool:
+        """Note every line holding a line break only YAML sees (line numbers as editors count)."""
+        if not _UNUSUAL_LINE_BREAK.search(text):
+            return True
+        for number, line in enumerate(text.split("\n"), 1):
+            found = _UNUSUAL_LINE_BREAK.search(line)
+            if found:
+                self.error(number, "syntax", f"{describe_char(found.group())} is not allowed in a content file (a line break pasted from a word processor?); delete it, or press Enter for a new line")
+        return False
+
     def _decode(self, data: bytes) -> str | None:
         if b"\x00" in data:
-            self.error(None, "file", "this is not a text file (it contains NUL bytes); expected UTF-8 text")
+            if _is_utf16(data):
+                self.error(None, "file", "the file is saved as UTF-16; save it as UTF-8 text")
+            else:
+                self.error(None, "file", "this is not a text file (it contains NUL bytes); expected UTF-8 text")
             return None
         try:
             return data.decode("utf-8-sig")
@@ -230,7 +308,7 @@ class _FileReader:
                 self.error_at(node, _join(key, f.name), f"missing required key '{f.name}'")
         return found
 
-    def sequence(self, node: yaml.Node | None, key: str, *, min_items: int = 1, max_items: int | None = None) -> list[yaml.Node] | None:
+    def sequence(self, node: yaml.Node | None, key: str, *, min_items: int = 1, max_items: int = MAX_ITEMS) -> list[yaml.Node] | None:
         if node is None:
             return None
         if not isinstance(node, yaml.SequenceNode):
@@ -243,12 +321,12 @@ class _FileReader:
         if count < min_items:
             self.error_at(node, key, f"expected at least {min_items} item{'s' if min_items > 1 else ''}, found {count}")
             return None
-        if max_items is not None and count > max_items:
+        if count > max_items:
             self.error_at(node, key, f"expected at most {max_items} items, found {count}")
             return None
         return list(node.value)
 
-    def text(self, node: yaml.Node | None, key: str) -> Text | None:
+    def text(self, node: yaml.Node | None, key: str, max_chars: int = MAX_TEXT_CHARS) -> Text | None:
         """A non-empty piece of text. Any scalar counts (``2021`` is the text "2021")."""
         if node is None:
             return None
@@ -258,7 +336,7 @@ class _FileReader:
         if node.tag == _NULL_TAG and node.style is None:
             self.error_at(node, key, "expected text, found nothing (write the text after the colon)")
             return None
-        if not node.tag.startswith("tag:yaml.org,2002:") or node.tag.startswith("tag:yaml.org,2002:python"):
+        if node.tag not in _PLAIN_SCALAR_TAGS:
             self.error_at(node, key, f"YAML tags such as '{_short_tag(node.tag)}' are not allowed; write plain text")
             return None
         value = self._scalar_text(node)
@@ -266,8 +344,9 @@ class _FileReader:
         if not value:
             self.error_at(node, key, "expected text, found empty text")
             return None
-        if len(value) > MAX_TEXT_CHARS:
-            self.error_at(node, key, f"text is too long ({len(value):,} characters); at most {MAX_TEXT_CHARS:,} are allowed")
+        if len(value) > max_chars:
+            what = " in a title, heading, name or date" if max_chars == MAX_LINE_CHARS else ""
+            self.error_at(node, key, f"text is too long ({len(value):,} characters); at most {max_chars:,} are allowed{what}")
             return None
         for index, char in enumerate(value):
             problem = _bad_char(char)
@@ -294,11 +373,12 @@ class _FileReader:
             return _join_lines([p.strip() for p in node.value.split("\n") if p.strip()])
         return node.value
 
-    def text_list(self, node: yaml.Node | None, key: str, *, min_items: int = 1, max_items: int | None = None) -> tuple[Text, ...] | None:
+    def text_list(self, node: yaml.Node | None, key: str, *, min_items: int = 1, max_items: int = MAX_ITEMS,
+                  max_chars: int = MAX_TEXT_CHARS) -> tuple[Text, ...] | None:
         items = self.sequence(node, key, min_items=min_items, max_items=max_items)
         if items is None:
             return None
-        texts = [self.text(item, f"{key}[{i}]") for i, item in enumerate(items)]
+        texts = [self.text(item, f"{key}[{i}]", max_chars) for i, item in enumerate(items)]
         return None if any(t is None for t in texts) else tuple(texts)
 
     def ident(self, node: yaml.Node | None, key: str, ids: "_IdRegistry") -> Text | None:
@@ -311,7 +391,7 @@ class _FileReader:
         ids.add(value)
         return value
 
-    def objects(self, node: yaml.Node | None, key: str, read_one: Callable[[yaml.Node, str, int], object], *, min_items: int = 1, max_items: int | None = None) -> tuple | None:
+    def objects(self, node: yaml.Node | None, key: str, read_one: Callable[[yaml.Node, str, int], object], *, min_items: int = 1, max_items: int = MAX_ITEMS) -> tuple | None:
         items = self.sequence(node, key, min_items=min_items, max_items=max_items)
         if items is None:
             return None
@@ -366,11 +446,11 @@ def _read_document(r: _FileReader, root: yaml.Node, ids: _IdRegistry) -> Documen
     if f is None:
         return None
     values = dict(
-        title_lines=r.text_list(f.get("title"), "title"),
-        committee=r.text(f.get("committee"), "committee"),
-        programme=r.text(f.get("programme"), "programme"),
-        date=r.text(f.get("date"), "date"),
-        date_iso=r.text(f.get("date_iso"), "date_iso"),
+        title_lines=r.text_list(f.get("title"), "title", max_chars=MAX_LINE_CHARS),
+        committee=r.text(f.get("committee"), "committee", MAX_LINE_CHARS),
+        programme=r.text(f.get("programme"), "programme", MAX_LINE_CHARS),
+        date=r.text(f.get("date"), "date", MAX_LINE_CHARS),
+        date_iso=r.text(f.get("date_iso"), "date_iso", MAX_LINE_CHARS),
         credit=r.text(f.get("credit"), "credit"),
     )
     date_iso = values["date_iso"]
@@ -391,13 +471,13 @@ def _read_introduction(r: _FileReader, root: yaml.Node, ids: _IdRegistry) -> Int
             return None
         return _build(Section, dict(
             id=r.ident(s.get("id"), f"{key}.id", ids),
-            heading=r.text(s.get("heading"), f"{key}.heading"),
+            heading=r.text(s.get("heading"), f"{key}.heading", MAX_LINE_CHARS),
             paragraphs=r.text_list(s.get("paragraphs"), f"{key}.paragraphs"),
         ))
 
     return _build(Introduction, dict(
-        heading=r.text(f.get("heading"), "heading"),
-        subheading=r.text(f.get("subheading"), "subheading"),
+        heading=r.text(f.get("heading"), "heading", MAX_LINE_CHARS),
+        subheading=r.text(f.get("subheading"), "subheading", MAX_LINE_CHARS),
         opening=r.text_list(f.get("opening"), "opening"),
         sections=r.objects(f.get("sections"), "sections", section),
     ))
@@ -413,7 +493,7 @@ def _read_viewpoints(r: _FileReader, root: yaml.Node, ids: _IdRegistry) -> Viewp
         if v is None:
             return None
         points = r.text_list(v.get("points"), f"{key}.points", max_items=len(POINT_MARKERS))
-        title = r.text(v.get("title"), f"{key}.title")
+        title = r.text(v.get("title"), f"{key}.title", MAX_LINE_CHARS)
         return _build(Viewpoint, dict(
             id=r.ident(v.get("id"), f"{key}.id", ids),
             number=index + 1,
@@ -424,7 +504,7 @@ def _read_viewpoints(r: _FileReader, root: yaml.Node, ids: _IdRegistry) -> Viewp
 
     return _build(Viewpoints, dict(
         lead=r.text(f.get("lead"), "lead"),
-        heading=r.text(f.get("heading"), "heading"),
+        heading=r.text(f.get("heading"), "heading", MAX_LINE_CHARS),
         viewpoints=r.objects(f.get("viewpoints"), "viewpoints", viewpoint),
     ))
 
@@ -435,12 +515,12 @@ def _read_encouragement(r: _FileReader, root: yaml.Node, ids: _IdRegistry) -> En
     if f is None:
         return None
     return _build(Encouragement, dict(
-        title_lines=r.text_list(f.get("title"), "title"),
-        subtitle=r.text(f.get("subtitle"), "subtitle"),
+        title_lines=r.text_list(f.get("title"), "title", max_chars=MAX_LINE_CHARS),
+        subtitle=r.text(f.get("subtitle"), "subtitle", MAX_LINE_CHARS),
         lead=r.text(f.get("lead"), "lead"),
-        message_heading=r.text(f.get("message_heading"), "message_heading"),
+        message_heading=r.text(f.get("message_heading"), "message_heading", MAX_LINE_CHARS),
         paragraphs=r.text_list(f.get("paragraphs"), "paragraphs"),
-        slogan=r.text(f.get("slogan"), "slogan"),
+        slogan=r.text(f.get("slogan"), "slogan", MAX_LINE_CHARS),
     ))
 
 
@@ -453,7 +533,7 @@ def _read_messages(r: _FileReader, root: yaml.Node, ids: _IdRegistry) -> Message
         m = r.mapping(node, key, [_Field("id"), _Field("title"), _Field("body"), _Field("corrections", required=False)])
         if m is None:
             return None
-        title = r.text(m.get("title"), f"{key}.title")
+        title = r.text(m.get("title"), f"{key}.title", MAX_LINE_CHARS)
         body = r.text(m.get("body"), f"{key}.body")
         return _build(Message, dict(
             id=r.ident(m.get("id"), f"{key}.id", ids),
@@ -464,7 +544,7 @@ def _read_messages(r: _FileReader, root: yaml.Node, ids: _IdRegistry) -> Message
         ))
 
     return _build(Messages, dict(
-        heading=r.text(f.get("heading"), "heading"),
+        heading=r.text(f.get("heading"), "heading", MAX_LINE_CHARS),
         messages=r.objects(f.get("messages"), "messages", message),
     ))
 
@@ -503,11 +583,18 @@ def _describe(node: yaml.Node) -> str:
 
 
 def _unknown_key(name: str, known: dict) -> tuple[str, str | None]:
-    """The message for an unknown key, and the known key it is probably a typo of."""
+    """The message for an unknown key, and the known key it is probably a typo of.
+
+    Keys are plain ASCII; a key typed in full-width letters or with a look-alike letter
+    (U+043E, a Cyrillic o, for a Latin o) looks right on screen, so the message names the odd character.
+    """
     names = sorted(known)
-    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    plain = unicodedata.normalize("NFKC", name).lower()
+    close = difflib.get_close_matches(plain, names, n=1, cutoff=0.6)
+    odd = next((c for c in name if not c.isascii()), None)
+    lookalike = f": it contains {describe_char(odd)}, which is not a plain letter" if odd and close else ""
     hint = f"; did you mean '{close[0]}'?" if close else ""
-    return f"unknown key '{name}'{hint} (expected one of: {', '.join(names)})", (close[0] if close else None)
+    return f"unknown key '{name}'{lookalike}{hint} (expected one of: {', '.join(names)})", (close[0] if close else None)
 
 
 def _syntax_hint(problem: str) -> str:
@@ -525,6 +612,20 @@ def _bad_char(char: str) -> str | None:
     if unicodedata.category(char) == "Cc" and char != "\t":
         return f"control character U+{code:04X} is not allowed"
     return None
+
+
+def _is_utf16(data: bytes) -> bool:
+    """Whether ``data`` reads as UTF-16 text (as Windows editors save "Unicode"): no NUL when
+    decoded, and the zero bytes every ASCII character (keys, spaces) gets in UTF-16."""
+    if data.count(0) < len(data) // 20:
+        return False
+    for encoding in ("utf-16",) if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-16-le", "utf-16-be"):
+        try:
+            if "\x00" not in data.decode(encoding):
+                return True
+        except UnicodeDecodeError:
+            pass
+    return False
 
 
 def _is_wide(char: str) -> bool:

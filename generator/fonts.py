@@ -56,7 +56,9 @@ REPLACEMENTS = {"◼": "■", "◻": "□", "⬛": "■", "⬜": "□", "✓": "
 
 
 def _font_error(face: Face, problem: str) -> PrintgenError:
-    return PrintgenError(f"{face.path}: error: font: {problem}; restore the file from the printgen repository (see fonts/README.md)")
+    from generator.content import display_path  # (content imports this module)
+
+    return PrintgenError(f"{display_path(face.path)}: error: font: {problem}; restore the file from the printgen repository (see fonts/README.md)")
 
 
 def cache_root() -> Path:
@@ -95,15 +97,17 @@ def charset(face: Face) -> frozenset[int]:
 
 
 def _read_advances(face: Face) -> tuple[int, dict[int, int]]:
-    from fontTools.ttLib import TTFont, TTLibError
+    from fontTools.ttLib import TTLibError
 
     try:
-        with TTFont(face.path, lazy=True) as font:
+        # A truncated or damaged file is caught here, once per font version (the result is
+        # cached), not halfway through a render.
+        with _checked_font(face.path) as font:
             hmtx = font["hmtx"]
             widths = {code: hmtx[glyph][0] for code, glyph in font.getBestCmap().items()}
             units_per_em = font["head"].unitsPerEm
     except (TTLibError, OSError, AssertionError, KeyError, ValueError, TypeError, struct.error) as exc:
-        raise _font_error(face, f"the bundled font file is damaged ({exc.__class__.__name__})") from None
+        raise _font_error(face, f"the bundled font file is damaged ({exc or exc.__class__.__name__})") from None
     if not widths:
         raise _font_error(face, "the bundled font file has no characters")
     return units_per_em, widths
@@ -138,9 +142,14 @@ def _write_atomic(path: Path, data: bytes) -> None:
         pass
 
 
-@functools.lru_cache(maxsize=None)  # the content repeats a few hundred characters ~10,000 times
-def missing_faces(char: str) -> tuple[Face, ...]:
-    return tuple(face for face in FACES if ord(char) not in charset(face))
+def missing_faces(char: str) -> list[Face]:
+    return [face for face in FACES if ord(char) not in charset(face)]
+
+
+@functools.lru_cache(maxsize=None)
+def common_charset() -> frozenset[int]:
+    """Code points every bundled face has (one set lookup a character instead of five)."""
+    return frozenset.intersection(*map(charset, FACES))
 
 
 def describe_char(char: str) -> str:
@@ -156,15 +165,12 @@ def check_glyphs(items: Iterable[tuple[str, str, int | None, str]]) -> list[Diag
     character, since any text may be set in any of them (body, headings, slides).
     """
     diagnostics = []
+    everywhere = common_charset()
     for text, path, line, key in items:
-        reported = set()
-        for char in text:
-            if char in reported or char in "\n\t":
+        for char in dict.fromkeys(text):  # each character once, in order of appearance
+            if ord(char) in everywhere or char in "\n\t":
                 continue
             faces = missing_faces(char)
-            if not faces:
-                continue
-            reported.add(char)
             families = sorted({f.family for f in faces})
             fix = f"; use {REPLACEMENTS[char]} instead" if char in REPLACEMENTS else "; replace it or remove it"
             diagnostics.append(Diagnostic(path, line, key, f"character {describe_char(char)} is not in the bundled fonts ({', '.join(families)}){fix}"))
@@ -175,8 +181,16 @@ def check_glyphs(items: Iterable[tuple[str, str, int | None, str]]) -> list[Diag
 # Latin-1 letters, so page numbers, dates and codes typed later never miss a glyph.
 ALWAYS_KEPT = "".join(map(chr, range(0x20, 0x7F))) + "".join(map(chr, range(0xA0, 0x100)))
 # Bump when the subsetting options change, so older cached subsets are not used.
-SUBSET_VERSION = "2"
+SUBSET_VERSION = "4"
+# 和欧間 (see generator/render/typeset.py): stylistic sets that substitute the Latin letters,
+# digits and % with glyphs carrying a quarter-em gap inside their advance width, so the gap
+# shows on paper while text extractors see touching glyphs (no space in copied text).
+# Tags the BIZ UD fonts do not use; value: gap (em) before and after the glyph.
+WAKAN_GAP_EM = 0.25
+WAKAN_FEATURES = {"ss18": (WAKAN_GAP_EM, 0.0), "ss19": (0.0, WAKAN_GAP_EM), "ss20": (WAKAN_GAP_EM, WAKAN_GAP_EM)}
+WAKAN_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789%"
 _render_font_dir: Path | None = None
+_VERTICAL_FEATURES = {"valt", "vchw", "vert", "vhal", "vkrn", "vpal", "vrt2"}
 
 
 def prepare_fonts(chars: Iterable[str]) -> Path:
@@ -189,13 +203,39 @@ def prepare_fonts(chars: Iterable[str]) -> Path:
     """
     global _render_font_dir
     wanted = sorted(set("".join(chars)) | set(ALWAYS_KEPT))
-    wanted = [c for c in wanted if all(ord(c) in charset(face) for face in FACES)]
+    everywhere = common_charset()
+    wanted = [c for c in wanted if ord(c) in everywhere]
     key = hashlib.sha1((SUBSET_VERSION + "|" + "".join(wanted) + "|" + "|".join(_font_key(f) for f in FACES)).encode("utf-8", "surrogatepass")).hexdigest()[:16]
     folder = cache_root() / "subsets" / key
-    if not all((folder / face.file).is_file() for face in FACES):
+    if not all(_intact(folder / face.file) for face in FACES):
+        # A damaged cached subset would make fontconfig fall back to another face, silently.
+        shutil.rmtree(folder, ignore_errors=True)
         folder = _make_subsets(folder, [ord(c) for c in wanted])
     _render_font_dir = folder
     return folder
+
+
+def _checked_font(path: Path):
+    """The font at ``path``, every table read and matched against its checksum (raises if not)."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(path, lazy=True, checkChecksums=2)
+    try:
+        for tag in font.reader.keys():
+            font.reader[tag]
+    except BaseException:
+        font.close()
+        raise
+    return font
+
+
+def _intact(path: Path) -> bool:
+    """Whether ``path`` is an undamaged font file (a few ms for a subset)."""
+    try:
+        _checked_font(path).close()
+        return True
+    except Exception:  # missing, truncated, not a font: any reason to make it again
+        return False
 
 
 def _make_subsets(folder: Path, codes: list[int]) -> Path:
@@ -203,13 +243,15 @@ def _make_subsets(folder: Path, codes: list[int]) -> Path:
     from fontTools.ttLib import TTFont
 
     options = subset.Options()
-    # fontTools' default features: what horizontal Japanese needs; '*' would pull in every
-    # vertical, width and old-form alternate glyph and slow down every later subsetting.
+    # fontTools' default features less the vertical ones: what horizontal Japanese needs
+    # (WeasyPrint sets no vertical text). '*' would pull in every vertical, width and old-form
+    # alternate glyph; each glyph kept costs bytes in every PDF and time in every subsetting.
+    options.layout_features = [tag for tag in options.layout_features if tag not in _VERTICAL_FEATURES]
     options.name_IDs = ["*"]
     options.name_languages = ["*"]
     options.notdef_outline = True
     options.hinting = False  # screen hinting is useless in PDF and print; dropping it halves the size
-    options.drop_tables += ["meta", "DSIG"]
+    options.drop_tables += ["meta", "DSIG", "vhea", "vmtx", "VORG"]
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=".subset-", dir=folder.parent))
@@ -221,6 +263,7 @@ def _make_subsets(folder: Path, codes: list[int]) -> Path:
         subsetter = subset.Subsetter(options)
         subsetter.populate(unicodes=codes)
         subsetter.subset(font)
+        add_wakan_alternates(font)
         font.save(work / face.file)
     if work != folder:
         try:
@@ -228,6 +271,65 @@ def _make_subsets(folder: Path, codes: list[int]) -> Path:
         except OSError:  # another process made it first
             shutil.rmtree(work, ignore_errors=True)
     return folder
+
+
+def add_wakan_alternates(font) -> None:
+    """Add to ``font`` (a TrueType TTFont with GSUB, no vertical metrics) the :data:`WAKAN_FEATURES`.
+
+    Each alternate is a composite of the original glyph, shifted right by the gap before and
+    widened by both gaps; the font's existing features are kept.
+    """
+    from fontTools.otlLib.builder import buildLookup, buildSingleSubstSubtable
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib.tables import otTables
+
+    cmap = font.getBestCmap()
+    upem = font["head"].unitsPerEm
+    glyf, hmtx = font["glyf"], font["hmtx"]
+    order = list(font.getGlyphOrder())
+    gsub = font["GSUB"].table
+    features = [(record.FeatureTag, record.Feature) for record in gsub.FeatureList.FeatureRecord]
+    for n, (tag, (before, after)) in enumerate(WAKAN_FEATURES.items()):
+        shift, extra = round(before * upem), round((before + after) * upem)
+        mapping = {}
+        for char in WAKAN_CHARS:
+            base = cmap.get(ord(char))
+            if base is None:
+                continue
+            name = mapping[base] = f"wakan{n}.{base}"
+            pen = TTGlyphPen(glyf)
+            pen.addComponent(base, (1, 0, 0, 1, shift, 0))
+            glyf.glyphs[name] = pen.glyph()
+            advance, lsb = hmtx[base]
+            hmtx[name] = (advance + extra, lsb + shift)
+            order.append(name)
+        gsub.LookupList.Lookup.append(buildLookup([buildSingleSubstSubtable(mapping)]))
+        feature = otTables.Feature()
+        feature.FeatureParams = None
+        feature.LookupListIndex = [len(gsub.LookupList.Lookup) - 1]
+        feature.LookupCount = 1
+        features.append((tag, feature))
+    font.setGlyphOrder(order)
+    glyf.setGlyphOrder(order)
+    # FeatureRecords stay sorted by tag (the OpenType rule): renumber the languages' indices.
+    ranked = sorted(range(len(features)), key=lambda i: features[i][0])
+    new_index = {old: new for new, old in enumerate(ranked)}
+    records = []
+    for old in ranked:
+        record = otTables.FeatureRecord()
+        record.FeatureTag, record.Feature = features[old]
+        records.append(record)
+    gsub.FeatureList.FeatureRecord = records
+    gsub.FeatureList.FeatureCount = len(records)
+    added = [new_index[i] for i in range(len(features) - len(WAKAN_FEATURES), len(features))]
+    for script in gsub.ScriptList.ScriptRecord:
+        for lang in [script.Script.DefaultLangSys] + [r.LangSys for r in script.Script.LangSysRecord]:
+            if lang is None:
+                continue
+            lang.FeatureIndex = sorted([new_index[i] for i in lang.FeatureIndex] + added)
+            lang.FeatureCount = len(lang.FeatureIndex)
+            if lang.ReqFeatureIndex != 0xFFFF:
+                lang.ReqFeatureIndex = new_index[lang.ReqFeatureIndex]
 
 
 def fontconfig_file(font_dir: Path) -> Path:

@@ -7,11 +7,18 @@ import functools
 from pathlib import Path
 from typing import Iterator
 
-from generator.fonts import PROJECT_DIR
+from generator.errors import PrintgenError
+from generator.fonts import PROJECT_DIR, cache_root
 
 TEMPLATES_DIR = PROJECT_DIR / "templates"
 # Files whose characters end up on paper or slides.
 TEXT_SUFFIXES = {".html", ".j2", ".jinja", ".yaml", ".yml", ".txt", ".css"}
+OUTSIDE = "a link to a file outside templates/; printgen reads no files outside fonts/ and templates/"
+
+
+def _inside(path: Path, templates_dir: Path = TEMPLATES_DIR) -> bool:
+    """Whether ``path`` is in the templates folder once links are followed."""
+    return path.resolve().is_relative_to(templates_dir.resolve())
 
 
 @functools.lru_cache(maxsize=None)
@@ -19,14 +26,49 @@ def environment(templates_dir: Path = TEMPLATES_DIR):
     """The Jinja environment: autoescape on, undefined names are errors.
 
     Content is only ever passed to templates as data; it never goes through the template
-    compiler, so ``{{ … }}`` typed into content prints literally.
+    compiler, so ``{{ … }}`` typed into content prints literally. A template that is missing,
+    not UTF-8 or broken (syntax, an undefined name) is a :class:`PrintgenError` naming the
+    template file and line.
     """
     import jinja2
 
     from generator.render.typeset import sentences, typeset
 
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir)),
+    class TemplateLoader(jinja2.FileSystemLoader):
+        def get_source(self, environment, template):
+            path = templates_dir / template
+            if path.exists() and not _inside(path, templates_dir):
+                raise _template_error(path, None, OUTSIDE)
+            try:
+                return super().get_source(environment, template)
+            except UnicodeDecodeError as exc:
+                raise _template_error(templates_dir / template, None, f"the file is not valid UTF-8 text at byte {exc.start}") from None
+
+    class TemplateEnvironment(jinja2.Environment):
+        def get_template(self, name, *args, **kwargs):
+            try:
+                return super().get_template(name, *args, **kwargs)
+            except jinja2.TemplateNotFound as exc:
+                raise _MissingTemplate(templates_dir / exc.name) from None
+
+        def handle_exception(self, source=None):
+            """Called by Jinja for any error compiling or rendering a template."""
+            try:
+                super().handle_exception(source)  # re-raises with the templates' lines in the traceback
+            except jinja2.TemplateSyntaxError as exc:
+                raise _template_error(Path(exc.filename or templates_dir), exc.lineno, exc.message) from None
+            except Exception as exc:
+                here = _template_frame(exc.__traceback__, templates_dir)
+                if here and isinstance(exc, _MissingTemplate):  # {% extends %} or {% include %} of a missing file
+                    raise _template_error(*here, f"{_shown(exc.path)} is missing") from None
+                if here and (isinstance(exc, jinja2.TemplateError) or _template_frame(_innermost(exc.__traceback__), templates_dir)):
+                    message = exc.message if isinstance(exc, jinja2.TemplateError) else f"{exc.__class__.__name__}: {exc}"
+                    raise _template_error(*here, message) from None
+                raise  # raised by Python code a template called (a filter's bug): keep its traceback
+
+    env = TemplateEnvironment(
+        loader=TemplateLoader(str(templates_dir)),
+        bytecode_cache=_bytecode_cache(),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -35,7 +77,86 @@ def environment(templates_dir: Path = TEMPLATES_DIR):
     )
     env.filters["ja"] = typeset  # 和欧間 spacing and ～ kinsoku (generator/render/typeset.py)
     env.filters["sentences"] = sentences
+    env.filters["css_string"] = css_string
     return env
+
+
+def css_string(value: str):
+    """``value`` as a quoted CSS string, safe in a <style> element and in a style attribute.
+
+    HTML escaping does not work there: a <style> element does not decode ``&amp;``, and a
+    backslash would escape the closing quote. Quotes, backslashes, ``<>&`` and control
+    characters become CSS escapes (``\\22 ``), so the text prints exactly as typed.
+    """
+    from markupsafe import Markup
+
+    special = set("\\\"'<>&")
+    escaped = "".join(f"\\{ord(c):x} " if c in special or ord(c) < 0x20 or c == "\x7f" else c for c in str(value))
+    return Markup(f"'{escaped}'")  # single quotes: the style attributes are in double quotes
+
+
+def _shown(path: Path) -> str:
+    from generator.content import display_path
+
+    return display_path(path)
+
+
+def _template_error(path: Path, line: int | None, message: str) -> PrintgenError:
+    where = _shown(path) if line is None else f"{_shown(path)}:{line}"
+    return PrintgenError(f"{where}: error: template: {message}")
+
+
+class _MissingTemplate(PrintgenError):
+    def __init__(self, path: Path):
+        self.path = path
+        super().__init__(f"{_shown(path)}: error: template: the template file is missing; restore it from the printgen repository")
+
+    def __reduce__(self):  # raised in a build's worker process, pickled back to the parent
+        return (PrintgenError, (self.message,))
+
+
+def _innermost(tb):
+    while tb.tb_next:
+        tb = tb.tb_next
+    return tb
+
+
+def _template_frame(tb, templates_dir: Path) -> tuple[Path, int] | None:
+    """The innermost frame of ``tb`` that runs a template file: ``(path, line)``."""
+    found = None
+    root = templates_dir.resolve()
+    while tb is not None:
+        path = Path(tb.tb_frame.f_code.co_filename)
+        if path.is_absolute() and path.resolve().is_relative_to(root):
+            found = (path, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def _bytecode_cache():
+    """Compiled templates kept between runs (compiling the handout's takes ~30 ms); Jinja
+    recompiles a template whose source changed. Best effort, like the other caches."""
+    import jinja2
+
+    class BestEffortCache(jinja2.FileSystemBytecodeCache):
+        def load_bytecode(self, bucket) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except Exception:  # a damaged entry (Jinja unpickles it): compile the template again
+                bucket.reset()
+
+        def dump_bytecode(self, bucket) -> None:
+            try:
+                super().dump_bytecode(bucket)
+            except OSError:  # a cache that cannot be written only costs time
+                pass
+
+    folder = cache_root() / "jinja"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return BestEffortCache(str(folder))
 
 
 def template_texts(templates_dir: Path = TEMPLATES_DIR) -> Iterator[tuple[str, str, int, str]]:
@@ -45,8 +166,8 @@ def template_texts(templates_dir: Path = TEMPLATES_DIR) -> Iterator[tuple[str, s
     if not templates_dir.is_dir():
         return
     for path in sorted(templates_dir.rglob("*")):
-        if path.suffix not in TEXT_SUFFIXES or not path.is_file():
-            continue
+        if path.suffix not in TEXT_SUFFIXES or not path.is_file() or not _inside(path, templates_dir):
+            continue  # a link out of templates/ is refused by whatever would read it
         try:
             lines = path.read_text(encoding="utf-8").splitlines()
         except (UnicodeDecodeError, OSError):
@@ -54,3 +175,63 @@ def template_texts(templates_dir: Path = TEMPLATES_DIR) -> Iterator[tuple[str, s
         for number, line in enumerate(lines, 1):
             if not line.isascii():
                 yield line, display_path(path), number, "template text"
+
+
+def load_labels(name: str, fields: dict[str, tuple[str, ...]], templates_dir: Path = TEMPLATES_DIR) -> dict:
+    """The fixed words a renderer adds, from the YAML file ``templates/<name>`` (one text per key).
+
+    ``fields`` names every key and the ``{placeholders}`` its text may use. Each text comes back
+    as a :class:`~generator.model.Text` naming its line, and is filled with ``str.format``:
+    safe, as only plain placeholder names pass the check. A missing file, a missing or unknown
+    key, or another placeholder is a :class:`~generator.errors.PrintgenError` naming the file
+    and line.
+    """
+    import string
+
+    import yaml
+
+    from generator.content import display_path
+    from generator.errors import PrintgenError
+    from generator.model import Source, Text
+
+    path = templates_dir / name
+    shown = display_path(path)
+    if path.exists() and not _inside(path, templates_dir):
+        raise PrintgenError(f"{shown}: error: labels: {OUTSIDE}")
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PrintgenError(f"{shown}: error: labels: cannot read the file ({getattr(exc, 'strerror', None) or exc})") from None
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise PrintgenError(f"{Source(shown, line, '')}: error: labels: {exc.problem}") from None
+    if not isinstance(root, yaml.MappingNode):
+        raise PrintgenError(f"{shown}: error: labels: expected keys and texts (key: text)")
+    problems, labels, seen = [], {}, {}
+    for key_node, value_node in root.value:
+        key, line = str(key_node.value), key_node.start_mark.line + 1
+        if key in seen:
+            problems.append(f"{shown}:{line}: error: {key}: duplicate label (first given at line {seen[key]})")
+            continue
+        seen[key] = line
+        if key not in fields:
+            problems.append(f"{shown}:{line}: error: {key}: unknown label (expected one of: {', '.join(sorted(fields))})")
+            continue
+        if not isinstance(value_node, yaml.ScalarNode) or not value_node.value.strip():
+            problems.append(f"{shown}:{line}: error: {key}: expected a text")
+            continue
+        try:
+            parts = list(string.Formatter().parse(value_node.value))
+        except ValueError as exc:
+            problems.append(f"{shown}:{line}: error: {key}: {exc} (write {{{{ and }}}} for a brace)")
+            continue
+        allowed = fields[key]
+        odd = [f"{{{n}{'!' + c if c else ''}{':' + s if s else ''}}}" for _, n, s, c in parts if n is not None and (n not in allowed or s or c)]
+        if odd:
+            can = f"may use only {', '.join('{' + a + '}' for a in allowed)}" if allowed else "takes no {placeholders}"
+            problems.append(f"{shown}:{line}: error: {key}: unknown placeholder {odd[0]}; this label {can}")
+        labels[key] = Text(value_node.value, Source(shown, line, key))
+    problems += [f"{shown}: error: {key}: missing label" for key in fields if key not in seen]
+    if problems:
+        raise PrintgenError("\n".join(problems))
+    return labels

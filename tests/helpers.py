@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -20,14 +21,33 @@ class Result:
     stderr: str
 
 
-def run_printgen(*args: str, cwd: Path = PROJECT_DIR, env: dict | None = None, timeout: float = 120) -> Result:
-    """Run ``python -m generator ARGS`` as a user would, in a new process."""
+def run_printgen(*args: str, cwd: Path = PROJECT_DIR, env: dict | None = None, timeout: float = 120,
+                 project: Path = PROJECT_DIR) -> Result:
+    """Run ``python -m generator ARGS`` as a user would, in a new process (printgen from ``project``)."""
     proc = subprocess.run(
         [sys.executable, "-m", "generator", *map(str, args)],
         cwd=cwd, capture_output=True, text=True, timeout=timeout,
-        env={**os.environ, "PYTHONPATH": str(PROJECT_DIR), **(env or {})},
+        env={**os.environ, "PYTHONPATH": str(project), **(env or {})},
     )
     return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+def project_copy(dest: Path, *, copy_fonts: bool = False) -> Path:
+    """A copy of printgen in ``dest`` (generator/, templates/, content/) to break; fonts/ is a
+    link to the bundled fonts unless ``copy_fonts``. Run it with ``run_printgen(..., cwd=dest,
+    project=dest)``: fonts/ and templates/ are fixed beside the code, as for a user."""
+    for name in ("generator", "templates", "content"):
+        shutil.copytree(PROJECT_DIR / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+    if copy_fonts:
+        shutil.copytree(PROJECT_DIR / "fonts", dest / "fonts")
+    else:
+        (dest / "fonts").symlink_to(PROJECT_DIR / "fonts")
+    return dest
+
+
+def snapshot(folder: Path) -> dict:
+    """Every file under ``folder`` and its bytes, to compare before and after a failed run."""
+    return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def pdf_reader(path: Path):

@@ -13,7 +13,7 @@ import pytest
 
 from helpers import BUNDLED_FONT_NAMES, CONTENT_DIR, pdf_font_names, pdf_page_sizes, pdf_page_texts, pdf_reader, run_printgen, squeeze
 
-from generator.render.cards import CardLayout, cards_of, credit_line
+from generator.render.cards import CardLayout, cards_of
 from generator.render.phrases import NO_END, NO_START, balance, budoux_phrases, phrases, wrap
 from generator.render.sheet import PT_PER_MM, SLUG_MM, THEMES, PrintOptions, Sheet, TextBlock, contrast
 
@@ -184,7 +184,7 @@ def test_crop_marks_are_not_covered(poster_marks, tmp_path):
 
 @pytest.mark.parametrize(("paper", "minimum"), [("A3", 60), ("B2", 60 * (515 / 297))])
 def test_headlines_are_big_and_scale_with_the_paper(content, paper, minimum):
-    layout = CardLayout(Sheet.from_options(PrintOptions(paper)), credit_line(content))
+    layout = CardLayout(Sheet.from_options(PrintOptions(paper)), content)
     for card in cards_of(content):
         page = layout.fit(card)
         headline = next(p for p in page.pieces if isinstance(p, TextBlock) and p.role == "headline")
@@ -211,7 +211,7 @@ def test_a_headline_too_long_is_named(content):
 
     from generator.errors import PrintgenError
 
-    layout = CardLayout(Sheet.from_options(PrintOptions("A3")), credit_line(content))
+    layout = CardLayout(Sheet.from_options(PrintOptions("A3")), content)
     card = cards_of(content)[0]
     long = type(card.headline)(card.headline * 4, card.headline.source)
     with pytest.raises(PrintgenError, match=r"messages\.yaml:\d+: error: messages\[0\]\.title: card 01 .* the headline does not fit in 4 lines"):
@@ -320,7 +320,7 @@ def test_every_offered_paper_fits_the_bundled_content(content, landscape):
     from generator.render.poster import POSTER_PAPERS, PosterLayout
 
     for paper in CARD_PAPERS:
-        layout = CardLayout(Sheet.from_options(PrintOptions(paper, landscape)), credit_line(content))
+        layout = CardLayout(Sheet.from_options(PrintOptions(paper, landscape)), content)
         for card in cards_of(content):
             layout.fit(card)
     for paper in POSTER_PAPERS:

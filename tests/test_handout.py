@@ -108,7 +108,8 @@ def test_only_bundled_fonts_embedded_as_subsets(a4, b5_ua):
     for path in (a4[0], b5_ua):
         names = pdf_font_names(path)
         assert names and names <= set(BUNDLED_FONT_NAMES), names
-        assert "BIZ-UDMincho" in names and "BIZ-UDGothic-Bold" in names  # body and real bold headings
+        # Mincho for text, Gothic Bold for every bold: a third face would cost ~25 KB.
+        assert names == {"BIZ-UDMincho", "BIZ-UDGothic-Bold"}, names
         fonts = pdf_reader(path).pages[1]["/Resources"]["/Font"].values()
         assert all(re.match(r"/[A-Z]{6}\+", str(f.get_object()["/BaseFont"])) for f in fonts)
 
@@ -133,6 +134,20 @@ def test_no_line_starts_or_ends_with_a_forbidden_character(a4, b5_ua, content):
                 if line and ((line[0] in NO_LINE_START and squeeze(line)[:6] not in paragraph_starts) or line[-1] in NO_LINE_END):
                     bad.append(f"{path.parent.name} p{number}: {line}")
     assert not bad, "\n".join(bad)
+
+
+def test_each_viewpoint_is_read_on_one_page_two_a_page(a4, content):
+    """No viewpoint splits from its points across pages, and none is left alone on a page."""
+    pages = [squeeze(t) for t in pdf_page_texts(a4[0])]
+    reading = [i for i, page in enumerate(pages) if "（一覧）" not in page and "できている" not in page]  # not the tables
+    holding = []
+    for vp in content.viewpoints.viewpoints:
+        points = [squeeze(marker + point) for marker, point in vp.numbered_points()]
+        start = squeeze(f"{vp.number}.{vp.title}") + points[0]
+        (page,) = [i for i in reading if start in pages[i]]
+        assert all(p in pages[page] for p in points), vp.title
+        holding.append(page)
+    assert holding == sorted(holding) and all(holding.count(i) == 2 for i in holding), holding
 
 
 def test_no_replacement_characters_in_copied_text(a4):
@@ -192,9 +207,80 @@ def test_wakan_spacing_adds_markup_not_characters():
 
     html = str(typeset("令和2年度、ICT等の活用。(a<b) 計７回"))
     assert html == (
-        '令和<span class="wa-l wa-r">2</span>年度、<span class="wa-r">ICT</span>等の活用。(a&lt;b) 計７回'
+        '令<span class="nobr wa-lr">和2</span>年度、IC<span class="wa-r">T</span>等の活用。(a&lt;b) 計７回'
     )
+    assert str(typeset("第ICT等")) == '<span class="nobr wa-l">第I</span>C<span class="wa-r">T</span>等'
+    assert str(typeset("ICT～です")) == '<span class="nobr">ICT～</span>です'  # ～ bound, no gap
     assert re.sub(r"<[^>]+>", "", html).replace("&lt;", "<") == "令和2年度、ICT等の活用。(a<b) 計７回"
+
+
+def test_wakan_css_turns_on_the_font_subsets_stylistic_sets():
+    from fontTools.ttLib import TTFont
+
+    from generator.fonts import FACES, WAKAN_CHARS, WAKAN_FEATURES, prepare_fonts
+    from generator.render.typeset import TYPESET_CSS
+
+    for tag in WAKAN_FEATURES:
+        assert f'font-feature-settings: "{tag}"' in TYPESET_CSS
+    folder = prepare_fonts("令和")
+    for face in FACES:
+        font = TTFont(folder / face.file, lazy=True)
+        gsub = font["GSUB"].table
+        tags = [r.FeatureTag for r in gsub.FeatureList.FeatureRecord]
+        assert tags == sorted(tags) and set(WAKAN_FEATURES) <= set(tags), tags
+        original = {r.FeatureTag for r in TTFont(face.path, lazy=True)["GSUB"].table.FeatureList.FeatureRecord}
+        assert not set(WAKAN_FEATURES) & original  # tags the fonts do not use themselves
+        hmtx, cmap = font["hmtx"], font.getBestCmap()
+        for record in gsub.FeatureList.FeatureRecord:
+            if record.FeatureTag in WAKAN_FEATURES:
+                before, after = WAKAN_FEATURES[record.FeatureTag]
+                (lookup,) = record.Feature.LookupListIndex
+                mapping = gsub.LookupList.Lookup[lookup].SubTable[0].mapping
+                assert len(mapping) == len(WAKAN_CHARS)
+                two = cmap[ord("2")]
+                assert hmtx[mapping[two]][0] - hmtx[two][0] == round((before + after) * font["head"].unitsPerEm)
+        for script in gsub.ScriptList.ScriptRecord:  # every script and language can turn them on
+            langs = [script.Script.DefaultLangSys] + [r.LangSys for r in script.Script.LangSysRecord]
+            for lang in filter(None, langs):
+                assert set(WAKAN_FEATURES) <= {tags[i] for i in lang.FeatureIndex}
+
+
+def test_wakan_gap_is_on_paper_and_not_in_copied_text(a4, content):
+    """令和2年: a quarter em between 和 and 2 (measured with pdfium), and no space when copied."""
+    import pypdfium2 as pdfium
+    from fontTools.ttLib import TTFont
+
+    from generator.fonts import FACES, MINCHO
+
+    # Copied as pypdf and pdftotext read it (line ends joined, spaces kept): every Latin run of
+    # the content with the Japanese around it, exactly as in the content.
+    copies = ["".join(pdf_page_texts(a4[0])).replace("\n", "")]
+    if shutil.which("pdftotext"):
+        copies.append(subprocess.run(["pdftotext", str(a4[0]), "-"], capture_output=True, text=True, check=True).stdout.replace("\n", ""))
+    snippets = {m.group(0) for t in content.texts() for m in re.finditer(r"[^\s、。（]{0,2}[A-Za-z0-9]+[^\s、。）]{0,2}", t)}
+    assert {"令和2年度", "令和3年3", "から20年", "ICT等の", "新のICTを使"} <= snippets
+    for copy in copies:
+        assert not [s for s in snippets if s not in copy]
+
+    # Ink gap between two glyphs in em when set solid: right side bearing + left side bearing.
+    mincho = TTFont(next(f for f in FACES if f.family == MINCHO).path, lazy=True)
+    cmap, glyf, hmtx = mincho.getBestCmap(), mincho["glyf"], mincho["hmtx"]
+    upem = mincho["head"].unitsPerEm
+
+    def solid_gap(left: str, right: str) -> float:
+        a, b = cmap[ord(left)], cmap[ord(right)]
+        return (hmtx[a][0] - glyf[a].xMax + glyf[b].xMin) / upem
+
+    page = pdfium.PdfDocument(str(a4[0]))[1]  # 発信によせて: body text in Mincho
+    text = page.get_textpage()
+    chars = text.get_text_range(0, text.count_chars())
+    start = chars.index("令和2年")
+    ink = [text.get_charbox(start + k) for k in range(4)]  # (left, bottom, right, top), pt
+    em = text.get_charbox(start + 1, loose=True)[2] - text.get_charbox(start + 1, loose=True)[0]  # 和 is 1 em wide
+    gaps = [(b[0] - a[2]) / em for a, b in zip(ink, ink[1:])]
+    assert gaps[0] == pytest.approx(solid_gap("令", "和"), abs=0.02)  # the method: Japanese set solid
+    assert gaps[1] == pytest.approx(solid_gap("和", "2") + 0.25, abs=0.02)
+    assert gaps[2] == pytest.approx(solid_gap("2", "年") + 0.25, abs=0.02)
 
 
 def test_unknown_paper_is_a_usage_error(tmp_path):

@@ -17,12 +17,14 @@ from generator.model import Content, Text
 from generator.render import Artifact, register
 from generator.render.sheet import (
     BODY, HEAD, LABEL, PT_PER_MM, Page, Rect, Sheet, SheetRenderer, TextBlock, Type,
-    background, band, largest_fit, lerp, safe_slug, write_pdf,
+    background, band, labels, largest_fit, lerp, safe_slug, unbreakable, write_pdf,
 )
 
 CARD_PAPERS = ("A3", "A4", "A2", "B4", "B3", "B2")
 REFERENCE = "A3"
 
+# Kickers (the label in the band) shrink to fit beside the counter down to this share of their size.
+KICKER_MIN_SCALE = 0.6
 # Type limits in pt on the reference paper: (headline min, max, headline max lines, text min, max).
 LIMITS = {
     "message": (60, 120, 4, 22, 36),
@@ -36,7 +38,7 @@ class Card:
     number: int
     slug: str
     kind: str  # a key of LIMITS
-    kicker: str
+    kicker: Text
     counter: str
     headline: Text
     body: Text | None = None
@@ -51,13 +53,16 @@ class Card:
 def cards_of(content: Content) -> list[Card]:
     """Every card, numbered in order."""
     m, e, v = content.messages, content.encouragement, content.viewpoints
+    words = labels()
     specs = []
     for msg in m.messages:
-        specs.append(("message", msg.id, m.heading, f"{msg.number} / {len(m.messages)}", msg.title, msg.body, ()))
-    specs.append(("words", "slogan", "スローガン", "", e.slogan, None, ()))
-    specs.append(("words", "bridge", "メッセージ（エール）", "", Text(e.bridge, e.subtitle.source), None, ()))
+        counter = words["message_counter"].format(number=msg.number, count=len(m.messages))
+        specs.append(("message", msg.id, m.heading, counter, msg.title, msg.body, ()))
+    specs.append(("words", "slogan", words["slogan_kicker"], "", e.slogan, None, ()))
+    specs.append(("words", "bridge", words["bridge_kicker"], "", Text(e.bridge, e.subtitle.source), None, ()))
     for vp in v.viewpoints:
-        specs.append(("viewpoint", vp.id, v.heading, f"視点 {vp.number} / {len(v.viewpoints)}", vp.title, None, tuple(vp.numbered_points())))
+        counter = words["viewpoint_counter"].format(number=vp.number, count=len(v.viewpoints))
+        specs.append(("viewpoint", vp.id, v.heading, counter, vp.title, None, tuple(vp.numbered_points())))
     return [
         Card(number, safe_slug(slug), kind, kicker, counter, headline, body, points)
         for number, (kind, slug, kicker, counter, headline, body, points) in enumerate(specs, 1)
@@ -67,7 +72,7 @@ def cards_of(content: Content) -> list[Card]:
 class CardLayout:
     """Places one card's pieces on a sheet; :meth:`fit` picks the type size."""
 
-    def __init__(self, sheet: Sheet, credit: str):
+    def __init__(self, sheet: Sheet, content: Content):
         self.sheet = sheet
         k = self.k = sheet.scale(REFERENCE)
         self.margin = 20 * PT_PER_MM * k
@@ -76,16 +81,19 @@ class CardLayout:
         self.stripe_h = 2 * PT_PER_MM * k
         self.width = sheet.width - 2 * self.margin
         self.label = Type(*LABEL, 24 * k, 1.2)
-        self.footer = self._footer(credit)
+        self.footer = self._footer(content)
         self.top = self.band_h + self.stripe_h + 14 * PT_PER_MM * k
         self.bottom = self.footer[0].y - 10 * PT_PER_MM * k
 
-    def _footer(self, credit: str) -> list[Rect | TextBlock]:
+    def _footer(self, content: Content) -> list[Rect | TextBlock]:
         k, s = self.k, self.sheet
         kind = Type(*LABEL, 11 * k, 1.35)
-        lines = kind.wrap(credit, self.width)
-        if lines is None:  # a phrase wider than the page: only on absurd paper, not user-fixable text
-            raise RuntimeError("footer credit does not fit")
+        lines = kind.wrap(credit_line(content), self.width)
+        if lines is None:  # a phrase wider than the page: a long word in one of the credit's parts
+            d = content.document
+            text = unbreakable([*d.title_lines, d.programme, d.committee, d.date], kind, self.width) or labels()["credit"]
+            raise PrintgenError(f"{text.source}: error: {text.source.key}: a word of it is too wide for the credit line "
+                                f"at the foot of the cards on {s.paper} paper; shorten it or add spaces")
         y = s.height - 12 * PT_PER_MM * k - len(lines) * kind.line
         rule = Rect(self.margin, y - 4 * PT_PER_MM * k, self.width, max(0.8, 1.2 * k), "accent")
         return [rule, TextBlock(self.margin, y, self.width, kind, tuple(lines), "muted")]
@@ -95,17 +103,35 @@ class CardLayout:
         so the PDF's reading order is band, card, footer)."""
         s, m = self.sheet, self.margin
         y = (self.band_h - self.label.line) / 2
+        kicker = self.kicker_type(card)
         pieces: list[Rect | TextBlock] = [
             background(s),
             band(s, self.band_h),
             Rect(-s.bleed, self.band_h, s.width + 2 * s.bleed, self.stripe_h, "accent"),
-            TextBlock(m, y, self.width, self.label, (card.kicker,), "band-ink"),
+            TextBlock(m, (self.band_h - kicker.line) / 2, self.width, kicker, (card.kicker,), "band-ink"),
         ]
         if card.counter:
             pieces.append(TextBlock(m, y, self.width, self.label, (card.counter,), "band-ink", "right"))
         return pieces
 
+    def kicker_type(self, card: Card) -> Type:
+        """The label size, or smaller (down to :data:`KICKER_MIN_SCALE`) so the kicker fits on
+        one line beside the counter."""
+        room = self.width - 1 - (self.label.measure(card.counter) + self.label.size if card.counter else 0)
+        width = self.label.measure(card.kicker)
+        if width <= room:
+            return self.label
+        size = int(self.label.size * room / width * 2) / 2
+        if size < KICKER_MIN_SCALE * self.label.size:
+            src = card.kicker.source
+            raise PrintgenError(
+                f"{src}: error: {src.key}: too long for the band at the top of card {card.number:02d} ({card.slug}) "
+                f"on {self.sheet.paper} paper, even at {KICKER_MIN_SCALE * self.label.size:g} pt; shorten it"
+            )
+        return Type(*LABEL, size, self.label.leading)
+
     def fit(self, card: Card) -> Page:
+        self.kicker_type(card)  # a kicker too long is named before any fitting
         hmin, hmax, max_lines, bmin, bmax = LIMITS[card.kind]
         k = self.k
 
@@ -181,9 +207,10 @@ def _moved(piece: Rect | TextBlock, dy: float) -> Rect | TextBlock:
     return replace(piece, y=piece.y + dy)
 
 
-def credit_line(content: Content) -> str:
+def credit_line(content: Content, words: dict[str, Text] | None = None) -> str:
+    """The credit at the foot of cards and poster (``words``: the labels, if already read)."""
     d = content.document
-    return f"出典：{d.author}「{d.title}」（{d.date}）"
+    return (words or labels())["credit"].format(author=d.author, title=d.title, date=d.date)
 
 
 @register
@@ -202,7 +229,7 @@ class CardsRenderer(SheetRenderer):
         return f"{content.document.title}　メッセージカード"
 
     def lay_out(self, content: Content, sheet: Sheet) -> tuple[list[Page], float]:
-        layout = CardLayout(sheet, credit_line(content))
+        layout = CardLayout(sheet, content)
         self.cards = cards_of(content)
         return [layout.fit(card) for card in self.cards], layout.safe_margin
 

@@ -341,6 +341,10 @@ def _paginate(paras: list[Para], size: float, box: Box) -> list[list[Para]]:
             queue[0:0] = unit
             pages.append([])
             continue
+        if len(unit) == 2:  # a heading with a paragraph too long for any slide: the paragraph is split
+            page.append(para)
+            queue.insert(0, unit[1])
+            continue
         raise PrintgenError(f"{_where(para.source)}: a sentence is too long for one slide even at {size} pt; "
                             "split it into shorter sentences")
     return [p for p in pages if p]

@@ -1,4 +1,5 @@
-"""WeasyPrint, set up once for every PDF renderer: bundled fonts only, no network.
+"""WeasyPrint, set up once for every PDF renderer: bundled fonts only, no network, and two
+speed fixes (see :func:`weasyprint`).
 
 Import :func:`weasyprint` from here, never ``import weasyprint`` directly: fontconfig must be
 pointed at fonts/ before WeasyPrint loads it (see :func:`generator.fonts.use_bundled_fonts_only`).
@@ -6,12 +7,12 @@ pointed at fonts/ before WeasyPrint loads it (see :func:`generator.fonts.use_bun
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 import sys
 from pathlib import Path
 
+from generator.errors import PrintgenError
 from generator.fonts import FONTS_DIR, use_bundled_fonts_only
 from generator.templates import TEMPLATES_DIR
 
@@ -26,48 +27,35 @@ def weasyprint():
     # fontTools stamps the current time into every font subset it writes (and so into the
     # PDF) unless SOURCE_DATE_EPOCH is set: pin it, so the same input gives the same bytes.
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(REPRODUCIBLE_EPOCH))
-    with _no_library_search():
-        import weasyprint as module
-    _copy_glyphs_when_subsetting()
+    module = _import_weasyprint()
+    # Without libharfbuzz-subset, WeasyPrint subsets every embedded font with fontTools, whose
+    # TTFont by default decompiles and recompiles each kept glyph only to recompute bounding
+    # boxes that subsetting never changes: ~0.15 s a document. Same glyphs, same PDF pages.
+    from weasyprint.pdf import fonts as pdf_fonts
+
+    pdf_fonts.TTFont = functools.partial(pdf_fonts.TTFont, recalcBBoxes=False)
     return module
 
 
-@contextlib.contextmanager
-def _no_library_search():
-    """Skip ctypes' library search while WeasyPrint loads Pango, HarfBuzz and the rest.
+def _import_weasyprint():
+    if sys.platform != "linux":
+        import weasyprint as module
 
-    WeasyPrint tries several names per library; cffi calls ``ctypes.util.find_library`` for
-    every name dlopen rejects, and on Linux that runs ldconfig and gcc: ~0.3 s, a sixth of a
-    build. The names tried include the Linux sonames (libpango-1.0.so.0, …), which dlopen
-    finds by itself, so on Linux the search adds nothing.
-    """
-    if not sys.platform.startswith("linux"):
-        yield
-        return
+        return module
+    # WeasyPrint tries several names per C library (Windows, macOS, Linux spellings); cffi
+    # answers each name that does not load at once with ctypes.util.find_library, which runs
+    # ldconfig, gcc and ld: ~70 processes, 0.2-0.3 s of every command. On Linux the list
+    # always ends with the soname ("libpango-1.0.so.0"), which dlopen finds through the same
+    # ld.so cache ldconfig reads, so the lookups are skipped while WeasyPrint loads.
     import ctypes.util
 
     find_library = ctypes.util.find_library
     ctypes.util.find_library = lambda name: None
     try:
-        yield
+        import weasyprint as module
     finally:
         ctypes.util.find_library = find_library
-
-
-@functools.lru_cache(maxsize=None)
-def _copy_glyphs_when_subsetting() -> None:
-    """Let WeasyPrint's font subsetting copy glyphs as they are instead of re-encoding them.
-
-    Without libharfbuzz-subset, WeasyPrint subsets every embedded font with fontTools, loading
-    it with ``recalcBBoxes=True``: every glyph kept is decoded and encoded again only to
-    recompute bounding boxes that subsetting does not change (~0.1 s a font a PDF, a quarter
-    of a build). fontTools' own subsetter loads fonts with ``recalcBBoxes=False`` (pyftsubset's
-    ``--recalc-bounds`` is off by default); so do we: same glyphs, five times faster.
-    """
-    from fontTools.ttLib import TTFont
-    from weasyprint.pdf import fonts
-
-    fonts.TTFont = functools.partial(TTFont, recalcBBoxes=False)
+    return module
 
 
 @functools.lru_cache(maxsize=None)
@@ -80,8 +68,15 @@ def font_config():
 
 
 def url_fetcher():
-    """A fetcher that reads only files under fonts/ and templates/ (and data: URLs)."""
+    """A fetcher that reads only files under fonts/ and templates/ (and data: URLs).
+
+    Any other URL (another file, a link out of those folders, http:, …) is refused, and a
+    refusal or a file that cannot be read stops the rendering (see :func:`render_html`):
+    WeasyPrint would otherwise only log it and leave the image or stylesheet out.
+    """
     weasyprint()  # imported with the fonts isolated before anything of it
+    from urllib.parse import unquote, urlparse
+
     from weasyprint.urls import URLFetcher
 
     class ProjectFilesFetcher(URLFetcher):
@@ -89,28 +84,58 @@ def url_fetcher():
             if url.startswith("data:"):
                 return super().fetch(url, headers)
             if url.startswith("file:"):
-                from urllib.parse import unquote, urlparse
-
-                path = Path(unquote(urlparse(url).path)).resolve()
-                if any(path.is_relative_to(d.resolve()) for d in ALLOWED_DIRS):
+                parts = urlparse(url)
+                path = Path(unquote(parts.path)).resolve()  # resolves ../ and symbolic links
+                if parts.netloc in ("", "localhost") and any(path.is_relative_to(d.resolve()) for d in ALLOWED_DIRS):
                     return super().fetch(url, headers)
             raise ValueError(f"printgen reads no files outside fonts/ and templates/: {url}")
 
-    return ProjectFilesFetcher(allowed_protocols=("file", "data"))
+    return ProjectFilesFetcher(allowed_protocols=("file", "data"), fail_on_errors=True)
 
 
 # For documents whose templates use a few plain elements (templates/ua/minimal.css says which).
 MINIMAL_UA = TEMPLATES_DIR / "ua" / "minimal.css"
 
 
-def render_html(html: str, *, base_dir: Path = TEMPLATES_DIR, user_agent: Path | None = None):
-    """Lay out an HTML string: a WeasyPrint Document, its pages ready to write.
+def render_html(html: str, base_dir: Path = TEMPLATES_DIR, *, user_agent: Path | None = None):
+    """Lay out an HTML string made from the templates; return the WeasyPrint document.
 
+    A URL that is refused or cannot be read is a :class:`PrintgenError` naming the template
+    line that refers to it (content cannot hold a URL: it is escaped as text).
     ``user_agent``: a stylesheet to use instead of WeasyPrint's HTML5 user-agent stylesheet,
     such as :data:`MINIMAL_UA` (a quarter less layout time for the deck, cards and poster).
     """
+    from weasyprint.urls import FatalURLFetchingError
+
     html_class = _html_class(user_agent)
-    return html_class(string=html, base_url=str(base_dir) + "/", url_fetcher=url_fetcher()).render(font_config=font_config())
+    try:
+        return html_class(string=html, base_url=str(base_dir) + "/", url_fetcher=url_fetcher()).render(font_config=font_config())
+    except FatalURLFetchingError as exc:
+        url = str(exc).removeprefix("Error fetching ").strip('"')
+        cause = exc.__cause__
+        if isinstance(cause, ValueError):  # refused by the fetcher
+            problem = str(cause)
+        else:  # urllib's URLError, its reason an OSError
+            reason = getattr(cause, "reason", cause)
+            problem = f"cannot read {url} ({getattr(reason, 'strerror', None) or reason})"
+        raise PrintgenError(f"{_referring_template(url)}: error: template: {problem}") from None
+
+
+def _referring_template(url: str) -> str:
+    """``path:line`` of the first template line that names ``url`` (as written or by its file
+    name), or the templates folder when none does."""
+    from urllib.parse import unquote, urlparse
+
+    from generator.content import display_path
+    from generator.templates import TEXT_SUFFIXES
+
+    name = Path(unquote(urlparse(url).path)).name
+    for path in sorted(TEMPLATES_DIR.rglob("*")):
+        if path.suffix in TEXT_SUFFIXES and path.is_file():
+            for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+                if url in line or (name and name in line):
+                    return f"{display_path(path)}:{number}"
+    return f"{display_path(TEMPLATES_DIR)}/"
 
 
 @functools.lru_cache(maxsize=None)
@@ -131,7 +156,7 @@ def _html_class(user_agent: Path | None):
 
 def html_to_pdf(html: str, *, base_dir: Path = TEMPLATES_DIR, **write_options) -> tuple[bytes, int]:
     """Render an HTML string to PDF bytes; return ``(pdf, page_count)``."""
-    document = render_html(html, base_dir=base_dir)
+    document = render_html(html, base_dir)
     pdf = document.write_pdf(**write_options)
     return pdf, len(document.pages)
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from generator.errors import PrintgenError
-from generator.model import Content
+from generator.model import Content, Text
 from generator.render import register
 from generator.render.cards import credit_line
 from generator.render.sheet import (
     BODY, HEAD, LABEL, PT_PER_MM, Page, Rect, Sheet, SheetRenderer, TextBlock, Type,
-    background, band, largest_fit, lerp,
+    background, band, labels, largest_fit, lerp, unbreakable,
 )
 
 POSTER_PAPERS = ("A2", "A1", "A3", "B2", "B3")
@@ -37,6 +37,10 @@ class PosterLayout:
         self.margin = 20 * PT_PER_MM * k
         self.safe_margin = 8 * PT_PER_MM * k
         self.width = sheet.width - 2 * self.margin
+        self.labels = labels()
+        # What stopped the last :meth:`place` (the text to name, what is wrong): after the
+        # attempt at the smallest sizes, the error to report.
+        self.failure: tuple[Text, str, str] | None = None
 
     def type(self, name: str, t: float) -> Type:
         lo, hi = LIMITS[name]
@@ -69,15 +73,20 @@ class PosterLayout:
             types, spare = fitted
             pieces, _ = self.place(types, spare / self.spare_slots * 0.999)
             return Page(tuple(pieces), self.content.document.title)
-        lead = self.content.viewpoints.lead
-        return self._error(lead)
-
-    def _error(self, text) -> Page:
+        text, problem, fix = self.failure
         src = text.source
         raise PrintgenError(
-            f"{src}: error: {src.key}: the poster text does not fit on one {self.sheet.paper} sheet even at the "
-            f"smallest sizes (points {LIMITS['point'][0] * self.k:.0f} pt); shorten the lead or the points, or use a larger --paper"
+            f"{src}: error: {src.key}: {problem} on one {self.sheet.paper} sheet even at the smallest sizes "
+            f"(points {LIMITS['point'][0] * self.k:.0f} pt); {fix}, or use a larger --paper"
         )
+
+    def fail(self, text: Text, problem: str, fix: str = "shorten it") -> None:
+        """Note why :meth:`place` gives up; returns None for it to return."""
+        self.failure = (text, problem, fix)
+
+    def fail_wrap(self, texts, kind: Type, width: float, label: Text) -> None:
+        """A composed line could not be wrapped: name the part with the long word, else the label."""
+        return self.fail(unbreakable(texts, kind, width) or label, "a word of it is too wide for the poster")
 
     @property
     def columns(self) -> int:
@@ -89,21 +98,20 @@ class PosterLayout:
         rows = -(-len(self.content.viewpoints.viewpoints) // self.columns)
         return 2 + rows - 1
 
-    @staticmethod
-    def panel(vp, vt: Type, pt: Type, width: float, inner: float) -> tuple[float, list[TextBlock]] | None:
+    def panel(self, vp, vt: Type, pt: Type, width: float, inner: float) -> tuple[float, list[TextBlock]] | None:
         """A viewpoint's panel ``width`` wide: its height and its text, placed from (0, 0)."""
         text_x = inner + 1.6 * PT_PER_MM
         text_w = width - text_x - inner
         title = vt.balance(vp.label, text_w - 1)
         if title is None:
-            return None
+            return self.fail(vp.title, "the viewpoint title does not fit its panel")
         py = inner + len(title) * vt.line + 0.5 * pt.size
         pieces = [TextBlock(text_x, inner, text_w, vt, tuple(title), "headline")]
         for marker, point in vp.numbered_points():
             indent = pt.measure(marker) + 0.25 * pt.size
             lines = pt.wrap(point, text_w - indent - 1)
             if lines is None:
-                return None
+                return self.fail(point, "a word of the point is too wide for its panel")
             pieces += [
                 TextBlock(text_x, py, indent, pt, (marker,), "headline"),
                 TextBlock(text_x + indent, py, text_w - indent, pt, tuple(lines), "panel-ink"),
@@ -124,12 +132,14 @@ class PosterLayout:
         for line in c.document.title_lines:
             broken = ty["title"].balance(line, w - 1)
             if broken is None:
-                return None
+                return self.fail(line, "a word of the title is too wide for the poster")
             title_lines += broken
         sub = Type(*LABEL, 0.36 * ty["title"].size, 1.3)
-        sub_lines = sub.wrap(f"{c.document.author}（{c.document.date}）", w - 1)
+        subtitle = self.labels["poster_subtitle"].format(author=c.document.author, date=c.document.date)
+        sub_lines = sub.wrap(subtitle, w - 1)
         if sub_lines is None:
-            return None
+            d = c.document
+            return self.fail_wrap([d.programme, d.committee, d.date], sub, w - 1, self.labels["poster_subtitle"])
         pad = 14 * mm
         band_h = pad + len(title_lines) * ty["title"].line + 0.4 * sub.size + len(sub_lines) * sub.line + pad
         pieces += [band(s, band_h), Rect(-s.bleed, band_h, s.width + 2 * s.bleed, 2 * mm, "accent")]
@@ -139,15 +149,18 @@ class PosterLayout:
 
         lead = ty["lead"].wrap(c.viewpoints.lead, w - 1)
         if lead is None:
-            return None
+            return self.fail(c.viewpoints.lead, "a word of the lead is too wide for the poster")
         pieces.append(TextBlock(m, y, w, ty["lead"], tuple(lead), "ink"))
         y += len(lead) * ty["lead"].line + 9 * mm + extra
 
         heading = ty["heading"]
         bar = 2.2 * mm
         pieces.append(Rect(m, y + (heading.line - heading.size) / 2, bar * 2.5, heading.size, "accent"))
-        pieces.append(TextBlock(m + bar * 4, y, w - bar * 4, heading, (c.viewpoints.heading,), "headline"))
-        y += heading.line + 6 * mm
+        heading_lines = heading.balance(c.viewpoints.heading, w - bar * 4 - 1)
+        if heading_lines is None:
+            return self.fail(c.viewpoints.heading, "a word of the heading is too wide for the poster")
+        pieces.append(TextBlock(m + bar * 4, y, w - bar * 4, heading, tuple(heading_lines), "headline"))
+        y += len(heading_lines) * heading.line + 6 * mm
 
         # One panel per viewpoint: its numbered title, then the four points. Panels fill the width
         # on a portrait sheet; on a landscape sheet they sit two by two, each row as tall as its taller panel.
@@ -171,13 +184,14 @@ class PosterLayout:
             y += h + gap + extra
 
         foot = Type(*LABEL, 10 * k, 1.35)
-        credit = foot.wrap(credit_line(c), w - 1)
+        credit = foot.wrap(credit_line(c, self.labels), w - 1)
         if credit is None:
-            return None
+            d = c.document
+            return self.fail_wrap([*d.title_lines, d.programme, d.committee, d.date], foot, w - 1, self.labels["credit"])
         foot_y = s.height - 12 * mm - len(credit) * foot.line
         y -= gap + extra
         if y + 6 * mm > foot_y:
-            return None
+            return self.fail(c.viewpoints.lead, "the poster text does not fit", "shorten the lead or the points")
         pieces.append(TextBlock(m, foot_y, w, foot, tuple(credit), "muted"))
         return pieces, foot_y - 6 * mm - y
 

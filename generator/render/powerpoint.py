@@ -21,6 +21,8 @@ EMU_PER_PT = 12700
 SLIDE_16_9 = (12192000, 6858000)  # 13.333 × 7.5 in
 NOTES_SIZE = 12
 SLIDE_NUMBER_FIELD = "{C1FF6DA9-008F-8B48-92A6-B652298478BF}"  # the default template's: fixed, for the same bytes
+# A --template may unpack to at most this many bytes (PowerPoint templates are a few MB).
+MAX_TEMPLATE_UNPACKED = 100_000_000
 
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 P = "http://schemas.openxmlformats.org/presentationml/2006/main"
@@ -111,7 +113,7 @@ class DeckFile:
         for key, slot, fallback in (("dark", "dk2", "1F3A5F"), ("accent", "accent1", "3568B0"), ("light", "lt2", "EEEEEE")):
             el = scheme.find(f"a:{slot}/*", NS) if scheme is not None else None
             value = None if el is None else el.get("val") if el.tag == _a("srgbClr") else el.get("lastClr")
-            out[key] = "#" + (value or fallback)
+            out[key] = "#" + (value if value and len(value) == 6 and all(c in "0123456789abcdefABCDEF" for c in value) else fallback)  # goes into CSS
         return out
 
     # the slides
@@ -144,8 +146,17 @@ def _open_template(path: Path):
 
     if not path.is_file():
         raise PrintgenError(f"{path}: error: --template: file not found")
+    try:  # python-pptx reads every part into memory: refuse a zip bomb before it does
+        unpacked = sum(item.file_size for item in zipfile.ZipFile(path).infolist())
+    except (zipfile.BadZipFile, OSError):
+        unpacked = 0  # not a zip: Presentation() says so below
+    if unpacked > MAX_TEMPLATE_UNPACKED:
+        raise PrintgenError(f"{path}: error: --template: the presentation unpacks to {unpacked:,} bytes; "
+                            f"a template may unpack to at most {MAX_TEMPLATE_UNPACKED:,}")
     try:
-        return Presentation(str(path))
+        prs = Presentation(str(path))
+        _theme_xml(prs)  # parsed later for fonts and colours: a broken theme is a broken file
+        return prs
     except Exception as exc:  # python-pptx raises many kinds for a file that is not a .pptx
         raise PrintgenError(
             f"{path}: error: --template: not a PowerPoint presentation (.pptx) "

@@ -19,7 +19,7 @@ from typing import Callable, ClassVar, TypeVar
 T = TypeVar("T")
 
 from generator.fonts import GOTHIC, PGOTHIC, Face, FACES
-from generator.model import Content
+from generator.model import Content, Text
 from generator.render import Artifact, Renderer
 from generator.render.measure import font_metrics
 from generator.render.phrases import balance, wrap
@@ -253,6 +253,32 @@ def largest_fit(attempt: Callable[[float], T | None], count: int = 48) -> T | No
         else:
             high, best = middle, result
     return best
+
+
+def unbreakable(texts, kind: Type, width: float) -> Text | None:
+    """The first of ``texts`` holding a phrase wider than ``width`` at ``kind`` (a long Latin
+    word, say), which no wrapping can fit: the text to blame when a composed line does not fit."""
+    return next((t for t in texts if kind.wrap(t, width) is None), None)
+
+
+# ---------------------------------------------------------------- labels
+
+# The words cards and poster add, in templates/sheet/labels.yaml, and the placeholders each may use.
+LABEL_FIELDS = {
+    "slogan_kicker": (),
+    "bridge_kicker": (),
+    "message_counter": ("number", "count"),
+    "viewpoint_counter": ("number", "count"),
+    "credit": ("author", "title", "date"),
+    "poster_subtitle": ("author", "date"),
+}
+
+
+def labels() -> dict[str, Text]:
+    """The labels of templates/sheet/labels.yaml (read on every render, so `watch` sees edits)."""
+    from generator.templates import load_labels
+
+    return load_labels("sheet/labels.yaml", LABEL_FIELDS)
 
 
 # ---------------------------------------------------------------- rendering

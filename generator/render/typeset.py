@@ -12,9 +12,17 @@ CSS is :data:`TYPESET_CSS`), so text copied out of the PDF is the content's text
   a line; Japanese rules (JIS X 4051, JLREQ cl-03) forbid it there. The tilde is bound to the
   character before it with ``white-space: nowrap``, so a break can fall only before that pair.
 - **和欧間 (quarter-em between Japanese and Latin letters or digits).** Vivliostyle and Typst
-  set it; WeasyPrint does not. A run of ASCII letters/digits next to kana or kanji is wrapped in
-  a span with a 0.25 em margin on each side that touches Japanese. A margin, not a space
-  character, so copied text is unchanged and the space never becomes a line-break point.
+  set it; WeasyPrint does not. A margin or a space would do it on paper, but text extractors
+  (pdftotext, pypdf, viewers' copy) read any gap of ~0.1 em between glyphs as a space, and
+  WeasyPrint cannot write /ActualText. So the gap is put inside the glyphs: the font subsets
+  carry OpenType stylistic sets whose Latin glyphs are a quarter em wider on one or both sides
+  (:data:`generator.fonts.WAKAN_FEATURES`), and the first and last character of a Latin run
+  that touches kana or kanji is wrapped in a span that turns the set on. Copied text keeps the
+  content's characters with no space; the gap never becomes a line-break point. The Japanese
+  character before a run is bound to it (no break between them), so no line starts with the
+  gap; one after a run may end a line, where the gap is invisible. Only the cached font subsets
+  (:func:`generator.fonts.prepare_fonts`, which every command runs) have the sets: rendering
+  with the full fonts prints no gap.
 """
 
 from __future__ import annotations
@@ -23,20 +31,27 @@ import re
 
 from markupsafe import Markup, escape
 
+from generator.fonts import WAKAN_FEATURES
+
 # Kana, kanji and the iteration/ideographic marks: the characters 和欧間 space separates from
 # Latin. Japanese punctuation and brackets are not included: they carry their own space.
-_JAPANESE = re.compile(r"[\u3005-\u3007\u3041-\u309f\u30a1-\u30fa\u30fc-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_JAPANESE_CHARS = r"[\u3005-\u3007\u3041-\u309f\u30a1-\u30fa\u30fc-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+_JAPANESE = re.compile(_JAPANESE_CHARS)
 # A Latin word or number ("ICT", "20", "3.5"); inner punctuation only between alphanumerics.
 _LATIN = r"[A-Za-z0-9](?:[A-Za-z0-9.,%&'\-]*[A-Za-z0-9%])?"
 _TILDES = "～"
-_TOKEN = re.compile(rf"(?P<latin>{_LATIN})(?P<after_latin>[{_TILDES}]*)|(?P<before>[^{_TILDES}])(?P<tildes>[{_TILDES}]+)")
+_TOKEN = re.compile(
+    rf"(?P<japanese>{_JAPANESE_CHARS})?(?P<latin>{_LATIN})(?P<after_latin>[{_TILDES}]*)"
+    rf"|(?P<before>[^{_TILDES}])(?P<tildes>[{_TILDES}]+)"
+)
+# Span class of a Latin character by where the gap goes; the stylistic set it turns on.
+_GAP_CLASSES = {(True, False): "wa-l", (False, True): "wa-r", (True, True): "wa-lr"}
+_FEATURE_BY_GAPS = {(before > 0, after > 0): tag for tag, (before, after) in WAKAN_FEATURES.items()}
 
-TYPESET_CSS = """
-/* generator/render/typeset.py: 和欧間 and kinsoku spans */
-.wa-l { margin-left: 0.25em; }
-.wa-r { margin-right: 0.25em; }
-.nobr { white-space: nowrap; }
-"""
+# Markup: templates insert it into <style> as is (escaped quotes would void the rules).
+TYPESET_CSS = Markup("/* generator/render/typeset.py: 和欧間 and kinsoku spans */\n" + "".join(
+    f'.{cls} {{ font-feature-settings: "{_FEATURE_BY_GAPS[gaps]}"; }}\n' for gaps, cls in _GAP_CLASSES.items()
+) + ".nobr { white-space: nowrap; }\n")
 
 
 def is_japanese(char: str) -> bool:
@@ -53,16 +68,31 @@ def typeset(text: str) -> Markup:
         out.append(str(escape(text[pos:m.start()])))
         if m.group("latin"):
             latin, tildes = m.group("latin"), m.group("after_latin")
-            before = text[m.start() - 1] if m.start() else ""
             after = text[m.end()] if not tildes and m.end() < len(text) else ""
-            classes = " ".join(c for c, on in (("wa-l", is_japanese(before)), ("wa-r", is_japanese(after))) if on)
-            piece = f'<span class="{classes}">{escape(latin)}</span>' if classes else str(escape(latin))
+            piece = _gapped(m.group("japanese") or "", latin, is_japanese(after))
             out.append(f'<span class="nobr">{piece}{escape(tildes)}</span>' if tildes else piece)
         else:
             out.append(f'<span class="nobr">{escape(m.group("before"))}{escape(m.group("tildes"))}</span>')
         pos = m.end()
     out.append(str(escape(text[pos:])))
     return Markup("".join(out))
+
+
+def _gapped(japanese: str, latin: str, after: bool) -> str:
+    """A Latin run and the Japanese character before it (or "") as HTML with 和欧間 spans.
+
+    The first and last Latin characters turn on the gap where Japanese touches them. The
+    Japanese character shares the first one's span, bound to it (no break between them), so
+    no line starts with the gap; one span fewer than wrapping each, and every inline span
+    costs WeasyPrint layout time.
+    """
+    first_gaps = (bool(japanese), after and len(latin) == 1)
+    classes = " ".join(filter(None, ("nobr" if japanese else "", _GAP_CLASSES.get(first_gaps))))
+    head = f'<span class="{classes}">{escape(japanese + latin[0])}</span>' if classes else str(escape(latin[0]))
+    if len(latin) == 1:
+        return head
+    tail = f'<span class="wa-r">{escape(latin[-1])}</span>' if after else str(escape(latin[-1]))
+    return head + str(escape(latin[1:-1])) + tail
 
 
 _SENTENCE = re.compile(r".+?(?:[。？！]+[」』）]*|$)", re.S)
