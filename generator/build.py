@@ -5,8 +5,9 @@
   ``OUT/.printgen/manifest.json`` with a hash of every file it wrote).
 - Materials render in worker processes (``jobs``); WeasyPrint is imported once, before the
   workers fork, so each pays nothing for it.
-- All materials render first; files are written only when every one succeeded, each to a
-  temporary name then renamed. A failed or interrupted build leaves the previous files.
+- All materials render first; their files are written to temporary names when every one
+  succeeded, and renamed over the previous files once all are written (see
+  :mod:`generator.writer`). A failed or interrupted build leaves the previous files.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,10 +117,10 @@ def up_to_date(renderer: Renderer, print_: str, manifest: dict, out_dir: Path) -
 _CONTENT: Content | None = None
 
 
-def _render_one(renderer: Renderer) -> tuple[list[Artifact], float]:
+def _render_one(renderer: Renderer) -> tuple[str, list[Artifact], float]:
     start = time.perf_counter()
     artifacts = renderer.render(_CONTENT)
-    return artifacts, time.perf_counter() - start
+    return renderer.name, artifacts, time.perf_counter() - start
 
 
 def build(
@@ -146,8 +148,9 @@ def build(
         _render_parallel(todo, jobs, results, progress)
     else:
         for renderer in todo:
-            results[renderer.name] = _render_one(renderer)
-            progress(f"{renderer.name}: rendered in {results[renderer.name][1]:.2f} s")
+            name, artifacts, seconds = _render_one(renderer)
+            results[name] = artifacts, seconds
+            progress(f"{name}: rendered in {seconds:.2f} s")
 
     writer = OutputWriter(out_dir, staged=True)  # all files or none
     written = []
@@ -160,12 +163,15 @@ def build(
             written.append(Written(renderer.name, path, artifact, seconds))
         manifest[renderer.name] = {"fingerprint": prints[renderer.name], "files": files}
     writer.write(MANIFEST, json.dumps(manifest, indent=1, sort_keys=True).encode(), owner="build")
-    writer.commit()
+    writer.commit()  # the manifest last: a build stopped before it is redone next time
     return written, skipped
 
 
 def _render_parallel(todo: list[Renderer], jobs: int, results: dict, progress: Callable[[str], None]) -> None:
-    """Render in forked workers; WeasyPrint is imported first so the workers inherit it."""
+    """Render in forked workers, the costliest first; WeasyPrint is imported first so the
+    workers inherit it. If anything stops the build (an error, Ctrl+C, SIGTERM), the workers
+    are killed at once rather than waited for."""
+    import gc
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -173,9 +179,45 @@ def _render_parallel(todo: list[Renderer], jobs: int, results: dict, progress: C
 
     weasyprint()
     font_config()
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-        futures = {pool.submit(_render_one, renderer): renderer for renderer in todo}
-        for future in as_completed(futures):
-            renderer = futures[future]
-            results[renderer.name] = future.result()  # re-raises a PrintgenError from the worker
-            progress(f"{renderer.name}: rendered in {results[renderer.name][1]:.2f} s")
+    # What the workers inherit (modules, content) lives as long as they do: frozen, no
+    # collection in a worker walks it again, and its memory pages stay shared.
+    gc.freeze()
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_start_worker, initargs=(os.getpid(),))
+    try:
+        by_cost = sorted(todo, key=lambda r: -r.cost)
+        for future in as_completed([pool.submit(_render_one, renderer) for renderer in by_cost]):
+            name, artifacts, seconds = future.result()  # re-raises a PrintgenError from the worker
+            results[name] = artifacts, seconds
+            progress(f"{name}: rendered in {seconds:.2f} s")
+        pool.shutdown()
+    except BaseException:
+        # Python 3.14 has pool.kill_workers(); before, the processes are only in _processes.
+        for process in list((pool._processes or {}).values()):
+            process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    finally:
+        gc.unfreeze()  # `watch` builds again in this process
+
+
+def _start_worker(parent: int) -> None:
+    """Set up a worker process (it lives for one build)."""
+    import gc
+    import signal
+
+    # Ctrl+C reaches the whole terminal process group; the parent alone answers it, by
+    # killing the workers (a worker would die of it with a traceback of its own).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the CLI's handler is for the parent
+    if sys.platform.startswith("linux"):
+        # A parent killed with SIGKILL cannot kill its workers: have the kernel do it, or
+        # they would wait forever on the parent's queues.
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # the parent died before that
+            os._exit(1)
+    # Rendering makes ~10⁶ objects; Python's default threshold (700) would spend ~0.1 s a
+    # material collecting them.
+    gc.set_threshold(50_000, 20, 10)

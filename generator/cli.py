@@ -6,8 +6,10 @@ so ``printgen --help`` answers at once.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -329,8 +331,18 @@ def poster(content_dir: Path, out_dir: Path, **sheet) -> None:
     _render_material("poster", content_dir, out_dir, {"print": _sheet_options(**sheet)})
 
 
+class _Terminated(BaseException):
+    """Raised by SIGTERM (`kill`), so printgen stops as cleanly as on Ctrl+C: workers stopped,
+    temporary files deleted, the previous output files left as they were."""
+
+
+def _terminate(signum, frame) -> None:
+    raise _Terminated
+
+
 def main() -> None:
     """Entry point: user errors without traceback; internal errors briefly (traceback with -v)."""
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         cli.main(prog_name="printgen", standalone_mode=False)
     except click.exceptions.Abort:
@@ -342,6 +354,9 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("printgen: interrupted", err=True)
         sys.exit(130)
+    except _Terminated:
+        click.echo("printgen: terminated", err=True)
+        sys.exit(128 + signal.SIGTERM)
     except Exception as exc:  # a bug in printgen
         if settings.verbose:
             traceback.print_exc()
@@ -351,4 +366,7 @@ def main() -> None:
             err=True,
         )
         sys.exit(EXIT_FAILURE)
+    # Nothing is left to collect: spare the interpreter's final walk over every object
+    # WeasyPrint made (~0.1 s).
+    gc.freeze()
     sys.exit(0)

@@ -1,7 +1,9 @@
 """The only code that writes into the output folder: safe paths, atomic writes.
 
-Every file is written to a temporary name beside its destination and renamed over it, so an
-interrupted or failed build never leaves a half-written file and the previous good file stays.
+Every file is written to a temporary name beside its destination (``.NAME.PID.RANDOM.tmp``)
+and renamed over it, so an interrupted or failed build never leaves a half-written file and the
+previous good file stays. A temporary file left by a killed process (SIGKILL: no clean-up runs)
+is removed the next time its destination is written.
 """
 
 from __future__ import annotations
@@ -45,7 +47,8 @@ class OutputWriter:
             if dest.is_dir():
                 raise IsADirectoryError(21, "a folder has its name; move the folder away")
             dest.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+            _remove_orphans(dest)
+            fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.{os.getpid()}.", suffix=".tmp", dir=dest.parent)
             try:
                 with os.fdopen(fd, "wb") as f:
                     f.write(data)
@@ -79,6 +82,27 @@ class OutputWriter:
         for tmp, _ in self.staged or ():
             Path(tmp).unlink(missing_ok=True)
         self.staged = [] if self.staged is not None else None
+
+
+def _remove_orphans(dest: Path) -> None:
+    """Delete temporary files of ``dest`` left by processes that no longer run."""
+    prefix = f".{dest.name}."
+    for tmp in dest.parent.glob(f"{prefix}*.tmp"):
+        pid = tmp.name[len(prefix):].split(".", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            tmp.unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    if os.name == "nt":  # os.kill(pid, 0) would end the process there
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, but another user's
+        return True
+    return True
 
 
 def _umask() -> int:

@@ -1,10 +1,16 @@
 """`printgen build`: incremental, atomic, reproducible, --only."""
 
+import contextlib
+import os
+import select
 import shutil
+import signal
+import subprocess
+import sys
 
 import pytest
 
-from helpers import CONTENT_DIR, run_printgen
+from helpers import CONTENT_DIR, PROJECT_DIR, pdf_reader, run_printgen
 
 
 @pytest.fixture(scope="module")
@@ -77,3 +83,130 @@ def test_only_accepts_the_registered_material_names():
     result = run_printgen("build", "--only", "flyer")
     assert result.exit_code == 2
     assert "Invalid value for '--only': 'flyer' is not one of 'handout', 'cards', 'poster', 'deck'." in result.stderr
+
+
+# --- a build stopped midway ------------------------------------------------------------------
+
+# Runs `printgen ARGS` and stops at STAGE until killed, printing "paused" when it gets there:
+# "render" inside the deck's worker, mid-render; "staged" in the parent when every new file is
+# written to its temporary name and none renamed yet; "committing" after the first rename.
+# Only the test adds the pause; the build itself runs unchanged.
+PAUSING_BUILD = r"""
+import os, sys, time
+stage, sys.argv = sys.argv[1], ["printgen", *sys.argv[2:]]
+
+def pause():
+    print("paused", flush=True)
+    time.sleep(120)
+
+if stage == "render":
+    from generator import build
+    render_one = build._render_one
+
+    def paused_render_one(renderer):
+        if renderer.name == "deck":
+            pause()
+        return render_one(renderer)
+
+    build._render_one = paused_render_one
+else:
+    from generator import writer
+    renames = [0]
+
+    class PausingOs:
+        def __getattr__(self, name):
+            return getattr(os, name)
+
+        def replace(self, src, dst):
+            if renames[0] == {"staged": 0, "committing": 1}[stage]:
+                pause()
+            os.replace(src, dst)
+            renames[0] += 1
+
+    writer.os = PausingOs()
+
+from generator.cli import main
+main()
+"""
+DECK_FILES = ("deck.pptx", "deck.pdf", "slides-handout.pdf", ".printgen/manifest.json")
+
+
+@pytest.fixture(scope="module")
+def interrupted(tmp_path_factory):
+    """The deck built from the content (old), and from changed content (new), as bytes."""
+    root = tmp_path_factory.mktemp("interrupted")
+    shutil.copytree(CONTENT_DIR, root / "content")
+    shutil.copytree(CONTENT_DIR, root / "changed")
+    path = root / "changed" / "messages.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("heading: ひとことメッセージ", "heading: ひとことメッセージ集"), encoding="utf-8")
+    for content, out in (("content", "old"), ("changed", "new")):
+        result = run_printgen("build", "--only", "deck", "--content", root / content, "--out", root / out)
+        assert result.exit_code == 0, result.stderr
+    old, new = snapshot(root / "old"), snapshot(root / "new")
+    assert [name for name in DECK_FILES if old[name] == new[name]] == []
+    return root, old, new
+
+
+def _start_paused_build(stage, content, out):
+    proc = subprocess.Popen(
+        [sys.executable, "-c", PAUSING_BUILD, stage, "-q", "build", "--only", "deck", "--content", str(content), "--out", str(out)],
+        cwd=PROJECT_DIR, env={**os.environ, "PYTHONPATH": str(PROJECT_DIR)},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,  # its own process group
+    )
+    ready, _, _ = select.select([proc.stdout], [], [], 60)
+    assert ready and proc.stdout.readline() == b"paused\n", proc.stderr.read().decode() if not ready else ""
+    return proc
+
+
+@pytest.mark.parametrize("stage, signum, whom", [
+    ("render", signal.SIGKILL, "group"),  # the machine goes down, or kill -9
+    ("render", signal.SIGINT, "group"),  # Ctrl+C in a terminal reaches every process of the build
+    ("render", signal.SIGTERM, "parent"),  # kill PID
+    ("staged", signal.SIGKILL, "group"),
+    ("committing", signal.SIGKILL, "group"),
+    ("committing", signal.SIGINT, "group"),
+])
+def test_a_build_stopped_midway_leaves_each_file_old_or_complete(interrupted, tmp_path, stage, signum, whom):
+    root, old, new = interrupted
+    out = tmp_path / "out"
+    shutil.copytree(root / "old", out)
+    proc = _start_paused_build(stage, root / "changed", out)
+    try:
+        (os.killpg if whom == "group" else os.kill)(proc.pid, signum)
+        _, stderr = proc.communicate(timeout=30)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    stderr = stderr.decode()
+
+    # The command says so in one line, without a traceback, and leaves no process behind.
+    expected = {signal.SIGKILL: (-9, ""), signal.SIGINT: (130, "printgen: interrupted"),
+                signal.SIGTERM: (143, "printgen: terminated")}[signum]
+    assert (proc.returncode, stderr.strip()) == expected
+    with pytest.raises(ProcessLookupError):
+        os.killpg(proc.pid, 0)
+
+    # Every file is either the previous one or the new one, complete; nothing was renamed
+    # before every new file was written; temporary files are hidden, and only SIGKILL leaves any.
+    after = snapshot(out)
+    temporary = [name for name in after if name not in DECK_FILES]
+    assert all(name.rsplit("/", 1)[-1].startswith(".") and name.endswith(".tmp") for name in temporary)
+    assert bool(temporary) == (signum == signal.SIGKILL and stage != "render")
+    assert [name for name in DECK_FILES if after[name] not in (old[name], new[name])] == []
+    replaced = [name for name in DECK_FILES if after[name] == new[name]]
+    assert replaced == ([] if stage in ("render", "staged") else ["deck.pptx"])
+    _check_complete(out, root / "new")
+
+    # The next build finishes the job and removes the temporary files left behind.
+    result = run_printgen("build", "--only", "deck", "--content", root / "changed", "--out", out)
+    assert result.exit_code == 0, result.stderr
+    assert snapshot(out) == {name: new[name] for name in DECK_FILES}
+
+
+def _check_complete(out, reference):
+    """Every file of the deck in ``out`` reads as a whole: as many pages or slides as ``reference``'s."""
+    from pptx import Presentation
+
+    for name in ("deck.pdf", "slides-handout.pdf"):
+        assert len(pdf_reader(out / name).pages) == len(pdf_reader(reference / name).pages)
+    assert len(Presentation(str(out / "deck.pptx")).slides) == len(Presentation(str(reference / "deck.pptx")).slides)

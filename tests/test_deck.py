@@ -6,7 +6,8 @@ import math
 import re
 
 import pytest
-from helpers import BUNDLED_FONT_NAMES, pdf_font_names, pdf_page_sizes, run_printgen, squeeze
+from helpers import BUNDLED_FONT_NAMES, pdf_font_names, pdf_page_sizes, pdf_page_texts, run_printgen, squeeze
+from pptx.enum.shapes import PP_PLACEHOLDER
 
 from generator.render import deck as deck_module
 from generator.render.measure import font_metrics, wrap
@@ -114,10 +115,12 @@ def _box_inner(shape):
 def test_no_text_box_is_measured_taller_than_its_box(prs):
     """Measure the saved file itself: every paragraph's runs, size, indent and exact line pitch."""
     fonts = {b: font_metrics(next(f for f in deck_module.FACES if f.family == "BIZ UDPGothic"
-                                  and f.weight == (700 if b else 400)).path) for b in (False, True)}
+                                  and f.weight == (700 if b else 400))) for b in (False, True)}
     checked = 0
     for number, slide in enumerate(prs.slides, 1):
         for shape in slide.placeholders:
+            if shape.placeholder_format.type == PP_PLACEHOLDER.SLIDE_NUMBER:  # a field, placed by the template
+                continue
             inner_w, inner_h = _box_inner(shape)
             height = 0.0
             for i, p in enumerate(shape.text_frame.paragraphs):
@@ -150,6 +153,31 @@ def test_handout_has_three_slides_an_a4_page(prs, out_dir):
     assert len(sizes) == math.ceil(len(prs.slides) / 3)
     assert all(abs(w - A4[0]) < 1 and abs(h - A4[1]) < 1 for w, h in sizes)
     assert pdf_font_names(out_dir / "slides-handout.pdf") <= set(BUNDLED_FONT_NAMES)
+
+
+def test_handout_pages_show_their_slides(prs, out_dir):
+    """The handout draws deck.pdf's laid-out slides: each page shows its three slides' titles, in order."""
+    pages = [squeeze(text) for text in pdf_page_texts(out_dir / "slides-handout.pdf")]
+    titles = [squeeze(slide.shapes.title.text_frame.text) for slide in prs.slides]
+    for number, text in enumerate(pages, 1):
+        positions = [text.find(title) for title in titles[3 * number - 3:3 * number]]
+        assert -1 not in positions and positions == sorted(positions), number
+        assert text.endswith(f"{number}/{len(pages)}")
+
+
+def test_content_slides_are_numbered(prs, out_dir):
+    """A content slide carries a slide-number field (PowerPoint renumbers it when slides move)
+    and deck.pdf shows the same number; the title and statement slides have none."""
+    pages = [squeeze(text) for text in pdf_page_texts(out_dir / "deck.pdf")]
+    numbered = 0
+    for number, (slide, text) in enumerate(zip(prs.slides, pages), 1):
+        fields = [f.xpath("string(a:t)") for f in slide.shapes._spTree.xpath(".//a:fld[@type='slidenum']")]
+        if slide.slide_layout.name == "Title and Content":
+            assert fields == [str(number)] and text.endswith(str(number)), number
+            numbered += 1
+        else:
+            assert fields == [], number
+    assert numbered == len(prs.slides) - 2
 
 
 def test_core_properties_are_fixed(prs):

@@ -40,6 +40,9 @@ class Renderer:
     # (by default all of them) and its folders under templates/.
     content_files: ClassVar[tuple[str, ...] | None] = None
     template_dirs: ClassVar[tuple[str, ...] | None] = None  # default: (name,)
+    # Render time relative to the others: a parallel build starts the longest first, so the
+    # last one to finish is a short one (the longest material decides the wall time).
+    cost: ClassVar[float] = 1.0
 
     def __init__(self, options: dict | None = None):
         self.options = dict(options or {})

@@ -219,7 +219,7 @@ class CardsRenderer(SheetRenderer):
 
     name = "cards"
     content_files = ("document.yaml", "viewpoints.yaml", "encouragement.yaml", "messages.yaml")  # what it prints: rebuilt only when these change
-    template_dirs = ("sheet", "cards")
+    template_dirs = ("sheet", "cards", "ua")
     description = "Message cards, one per page (A3 by default)."
     file_name = "cards.pdf"
     template = "cards/cards.html.j2"

@@ -38,6 +38,7 @@ SIZES = {
     "title": ((40, 36, 32, 28), (24, 22, 20, 18, 16)),
     "statement": ((54, 48, 44, 40, 36), (28, 26, 24, 22, 20)),
 }
+NUMBER_SIZE = 12  # slide numbers (content slides)
 TITLE_LEADING = 1.2  # line pitch / size
 BODY_LEADING = 1.45
 BULLET = "■"
@@ -133,6 +134,7 @@ class Geometry:
     width: float
     height: float
     boxes: dict  # kind -> (title Box, body Box)
+    number_box: Box | None = None  # the slide number of content slides (None: the layout has none)
 
 
 @dataclass(frozen=True)
@@ -172,7 +174,7 @@ class Slide:
 @functools.lru_cache(maxsize=None)
 def metrics(bold: bool):
     face = next(f for f in FACES if f.family == FAMILY and f.weight == (700 if bold else 400))
-    return font_metrics(face.path)
+    return font_metrics(face)
 
 
 def slack(size: float) -> float:
@@ -426,6 +428,8 @@ class DeckRenderer(Renderer):
 
     name = "deck"
     description = "PowerPoint lecture deck (deck.pptx), its PDF twin (deck.pdf) and slide handouts"
+    template_dirs = ("deck", "ua")
+    cost = 1.6
 
     def render(self, content: Content) -> list[Artifact]:
         from generator.render import powerpoint
@@ -435,42 +439,34 @@ class DeckRenderer(Renderer):
         deck = powerpoint.DeckFile(template, theme)
         slides = fit(outline(content), deck.geometry())
         pptx = deck.build(slides, content.document)
-        colours = deck.colours()
-        deck_pdf, deck_pages = render_slides_pdf(slides, deck.geometry(), colours, content)
-        handout_pdf, handout_pages = render_handout_pdf(slides, deck.geometry(), colours, content)
-        return [
-            Artifact("deck.pptx", pptx, len(slides), "slides"),
-            Artifact("deck.pdf", deck_pdf, deck_pages),
-            Artifact("slides-handout.pdf", handout_pdf, handout_pages),
-        ]
+        deck_pdf, handout_pdf = render_pdfs(slides, deck.geometry(), deck.colours(), content)
+        return [Artifact("deck.pptx", pptx, len(slides), "slides"), deck_pdf, handout_pdf]
 
 
 SLIDES_PER_HANDOUT_PAGE = 3
 
 
-def _pdf_metadata(content: Content) -> dict:
-    return dict(title=content.document.title, author=content.document.author,
-                date=content.document.date_iso)
+def render_pdfs(slides, geometry, colours, content) -> tuple[Artifact, Artifact]:
+    """deck.pdf (one 16:9 page per slide) and slides-handout.pdf (A4 portrait, three slides a
+    page with memo lines), laid out once: the handout reuses the laid-out slide pages."""
+    import copy
 
-
-def _render_pdf(template: str, geometry, colours, content, **values) -> tuple[bytes, int]:
-    from generator.render.pdf import html_to_pdf
+    from generator.render.pdf import MINIMAL_UA, pages_into_boxes, render_html
     from generator.templates import environment
 
-    html = environment().get_template(template).render(
-        geometry=geometry, colours=colours, meta=_pdf_metadata(content), labels=labels(),
-        styles=STYLES, leading=(TITLE_LEADING, BODY_LEADING), document=content.document, **values,
+    d, n = content.document, SLIDES_PER_HANDOUT_PAGE
+    html = environment().get_template("deck/pdfs.html").render(
+        geometry=geometry, colours=colours, labels=labels(), styles=STYLES, leading=(TITLE_LEADING, BODY_LEADING),
+        number_size=NUMBER_SIZE,
+        meta=dict(title=d.title, author=d.author, date=d.date_iso), document=d,
+        slides=slides, sheets=[slides[i:i + n] for i in range(0, len(slides), n)],
     )
-    return html_to_pdf(html)
-
-
-def render_slides_pdf(slides, geometry, colours, content) -> tuple[bytes, int]:
-    """deck.pdf: one 16:9 page per slide."""
-    return _render_pdf("deck/slides.html", geometry, colours, content, slides=slides)
-
-
-def render_handout_pdf(slides, geometry, colours, content) -> tuple[bytes, int]:
-    """slides-handout.pdf: A4 portrait, three slides a page with memo lines."""
-    n = SLIDES_PER_HANDOUT_PAGE
-    return _render_pdf("deck/handout.html", geometry, colours, content,
-                       pages=[slides[i:i + n] for i in range(0, len(slides), n)])
+    document = render_html(html, user_agent=MINIMAL_UA)
+    slide_pages = range(len(document.pages) - len(slides), len(document.pages))
+    deck_pdf = document.copy([document.pages[i] for i in slide_pages]).write_pdf()
+    handout = document.copy()
+    handout.metadata = copy.copy(document.metadata)
+    handout.metadata.title = f"{d.title}（{labels()['handout_title']}）"
+    handout_pdf = handout.write_pdf(finisher=pages_into_boxes(slide_pages, "slide-"))
+    return (Artifact("deck.pdf", deck_pdf, len(slide_pages)),
+            Artifact("slides-handout.pdf", handout_pdf, len(document.pages) - len(slide_pages)))

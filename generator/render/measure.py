@@ -11,8 +11,9 @@ no GPOS kerning, so the sum of advances is the set width).
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
+
+from generator.fonts import Face, advances
 
 # Characters that must not begin a line (行頭禁則).
 # One definition for every renderer that breaks lines itself (deck here, cards and poster in
@@ -51,27 +52,32 @@ class FontMetrics:
 
     units_per_em: int
     advances: dict[int, int]  # code point -> advance
+    # text -> (sum of its advances, its 和欧間 spaces): fitting measures the same pieces of
+    # text at many sizes and widths.
+    _measured: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
+
+    def _measure(self, text: str) -> tuple[int, int]:
+        measured = self._measured.get(text)
+        if measured is None:
+            upem = self.units_per_em
+            measured = self._measured[text] = (sum(self.advances.get(ord(c), upem) for c in text),
+                                               sum(_autospaced(a, b) for a, b in zip(text, text[1:])))
+        return measured
 
     def advance(self, text: str, size: float) -> float:
         """Sum of the advance widths of ``text`` at ``size`` points (a missing glyph counts one em)."""
-        upem = self.units_per_em
-        return sum(self.advances.get(ord(c), upem) for c in text) * size / upem
+        return self._measure(text)[0] * size / self.units_per_em
 
     def width(self, text: str, size: float) -> float:
         """Width of ``text`` as LibreOffice sets it in a slide (advances plus its 和欧間 space)."""
-        autospaces = sum(_autospaced(a, b) for a, b in zip(text, text[1:]))
-        return self.advance(text, size) + autospaces * AUTOSPACE_EM * size
+        units, autospaces = self._measure(text)
+        return units * size / self.units_per_em + autospaces * AUTOSPACE_EM * size
 
 
 @functools.lru_cache(maxsize=None)
-def font_metrics(path: Path) -> FontMetrics:
-    """The metrics of the font file at ``path`` (read once per process)."""
-    from fontTools.ttLib import TTFont
-
-    with TTFont(path, lazy=True) as font:
-        hmtx = font["hmtx"]
-        advances = {cp: hmtx[glyph][0] for cp, glyph in font.getBestCmap().items()}
-        return FontMetrics(font["head"].unitsPerEm, advances)
+def font_metrics(face: Face) -> FontMetrics:
+    """The metrics of a bundled face (one instance per face and process)."""
+    return FontMetrics(*advances(face))
 
 
 def _tokens(text: str) -> list[str]:

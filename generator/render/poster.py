@@ -202,8 +202,9 @@ class PosterRenderer(SheetRenderer):
 
     name = "poster"
     content_files = ("document.yaml", "viewpoints.yaml")  # what it prints: rebuilt only when these change
-    template_dirs = ("sheet", "poster")
+    template_dirs = ("sheet", "poster", "ua")
     description = "The wall poster: title, lead and the sixteen points on one sheet (A2 by default)."
+    cost = 0.2
     file_name = "poster.pdf"
     template = "poster/poster.html.j2"
     default_paper = "A2"

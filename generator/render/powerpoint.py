@@ -15,11 +15,12 @@ import zipfile
 from pathlib import Path
 
 from generator.errors import PrintgenError
-from generator.render.deck import BODY_LEADING, BULLET, FAMILY, STYLES, THEMES, TITLE_LEADING, Box, Geometry
+from generator.render.deck import BODY_LEADING, BULLET, FAMILY, NUMBER_SIZE, STYLES, THEMES, TITLE_LEADING, Box, Geometry
 
 EMU_PER_PT = 12700
 SLIDE_16_9 = (12192000, 6858000)  # 13.333 × 7.5 in
 NOTES_SIZE = 12
+SLIDE_NUMBER_FIELD = "{C1FF6DA9-008F-8B48-92A6-B652298478BF}"  # the default template's: fixed, for the same bytes
 # A --template may unpack to at most this many bytes (PowerPoint templates are a few MB).
 MAX_TEMPLATE_UNPACKED = 100_000_000
 
@@ -89,6 +90,7 @@ class DeckFile:
         if self.template is None:
             _style_default_template(self.prs)
         self.layouts = _choose_layouts(self.prs, self.template)
+        self.number_ph = _slide_number_placeholder(self.layouts["content"][0])
         _set_theme(self.prs, THEMES[theme] if theme else None)
         self._geometry = None
 
@@ -99,7 +101,8 @@ class DeckFile:
             boxes = {}
             for kind, (layout, title_ph, body_ph) in self.layouts.items():
                 boxes[kind] = (_box(title_ph), _box(body_ph))
-            self._geometry = Geometry(self.prs.slide_width / EMU_PER_PT, self.prs.slide_height / EMU_PER_PT, boxes)
+            self._geometry = Geometry(self.prs.slide_width / EMU_PER_PT, self.prs.slide_height / EMU_PER_PT, boxes,
+                                      _box(self.number_ph) if self.number_ph is not None else None)
         return self._geometry
 
     def colours(self) -> dict[str, str]:
@@ -125,7 +128,9 @@ class DeckFile:
             align = None
             _fill_title(title_shape, s, styled, align, own_look=self.template is None)
             _fill_body(body_shape, s, styled, align, own_look=self.template is None)
-            # placeholders of the layout we do not use (date, footer, …) are not on the slide
+            if s.kind == "content" and self.number_ph is not None:
+                _add_slide_number(slide, self.number_ph, s.number)
+            # placeholders of the layout we do not use (date, footer) are not on the slide
             _fill_notes(slide, s.notes)
         _set_core_properties(self.prs, document)
         buf = io.BytesIO()
@@ -220,6 +225,8 @@ def _style_default_template(prs) -> None:
             _set_xfrm(ph, 40, 22, 880, 88)
         elif kind == PH.BODY:
             _set_xfrm(ph, 40, 128, 880, 384)
+        elif kind == PH.SLIDE_NUMBER:
+            _set_xfrm(ph, 720, 512, 200, 24)  # under the body box, never over its last line
     _add_rect(master.shapes, "Accent line", 47, 113, 866, 2.5)
     title_layout = next(l for l in master.slide_layouts
                         if {p.placeholder_format.type for p in l.placeholders} >= {PH.CENTER_TITLE, PH.SUBTITLE})
@@ -292,6 +299,36 @@ def _choose_layouts(prs, template: Path | None) -> dict:
             break
     title = title or content
     return {"content": content, "title": title, "statement": title}
+
+
+def _slide_number_placeholder(layout):
+    from pptx.enum.shapes import PP_PLACEHOLDER as PH
+
+    return next((p for p in layout.placeholders if p.placeholder_format.type == PH.SLIDE_NUMBER), None)
+
+
+def _add_slide_number(slide, layout_ph, number: int) -> None:
+    """The layout's slide-number placeholder on the slide, holding a slide-number field:
+    PowerPoint keeps it right when slides move; ``number`` is what it shows until then."""
+    import copy
+
+    from lxml import etree
+
+    slide.shapes.clone_placeholder(layout_ph)
+    p = _slide_placeholder(slide, layout_ph).text_frame.paragraphs[0]._p
+    fld = layout_ph.element.find(".//a:fld[@type='slidenum']", NS)
+    if fld is None:
+        fld = etree.Element(_a("fld"), id=SLIDE_NUMBER_FIELD, type="slidenum")
+        _sub(fld, "rPr")
+        _sub(fld, "t")
+    else:
+        fld = copy.deepcopy(fld)
+    rpr = fld.find(_a("rPr"))
+    rpr.attrib.pop("smtClean", None)
+    rpr.set("sz", _pts(NUMBER_SIZE))
+    set_run_font(rpr)
+    fld.find(_a("t")).text = str(number)
+    p.insert(0, fld)
 
 
 def _box(ph) -> Box:

@@ -204,7 +204,7 @@ class Type:
         return self.size * self.leading
 
     def measure(self, text: str) -> float:
-        return font_metrics(face(self.family, self.weight).path).advance(text, self.size)
+        return font_metrics(face(self.family, self.weight)).advance(text, self.size)
 
     def wrap(self, text: str, width: float) -> list[str] | None:
         return wrap(text, width, self.measure)
@@ -297,9 +297,9 @@ def safe_slug(value: str) -> str:
 def render_sheets(html: str, sheet: Sheet, *, pages: int, safe_margin: float):
     """Lay out ``html`` (one sheet per page) and check it: exactly ``pages`` pages, and every
     piece of text inside the trim less ``safe_margin`` pt. Returns the WeasyPrint document."""
-    from generator.render.pdf import render_html
+    from generator.render.pdf import MINIMAL_UA, render_html
 
-    document = render_html(html)
+    document = render_html(html, user_agent=MINIMAL_UA)
     if len(document.pages) != pages:
         raise RuntimeError(f"laid out {len(document.pages)} pages, expected {pages}: measured type disagrees with WeasyPrint")
     for number, page in enumerate(document.pages, 1):
