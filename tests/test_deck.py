@@ -248,6 +248,25 @@ def test_a_template_without_a_title_and_body_layout_is_a_clear_error(tmp_path):
     assert "Layouts found: 「Title Slide」" in result.stderr
 
 
+def test_broken_deck_labels_are_named(tmp_path):
+    from helpers import project_copy
+
+    project = project_copy(tmp_path / "project")
+    path = project / "templates/deck/labels.yaml"
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    path.write_text(text.replace("memo: メモ\n", "").replace("viewpoint_count: （{count}", "viewpoint_count: （{number}"),
+                    encoding="utf-8")
+    line = next(i for i, l in enumerate(lines, 1) if l.startswith("viewpoint_count:"))
+    result = run_printgen("deck", "--out", tmp_path / "out", cwd=project, project=project, timeout=60)
+    assert result.stderr.splitlines() == [
+        f"templates/deck/labels.yaml:{line}: error: viewpoint_count: unknown placeholder {{number}}; this label may use only {{count}}",
+        "templates/deck/labels.yaml: error: memo: missing label",
+    ]
+    assert result.exit_code == 1
+    assert not (tmp_path / "out").exists()
+
+
 # --- the measurer ------------------------------------------------------------------------
 
 

@@ -214,20 +214,33 @@ def body_height(paras, size: float, box: Box) -> float:
 # --- from content to drafts -------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=None)
+# The words the deck adds, in templates/deck/labels.yaml, and the placeholders each may use.
+FACTS = ("programme", "committee", "title", "date")
+LABEL_FIELDS = {
+    "agenda_title": (),
+    "viewpoint_count": ("count",),
+    "slogan_item": (),
+    "continued": (),
+    "closing_title": (),
+    "closing_source": FACTS,
+    "correction_note": ("original", "corrected"),
+    "title_notes": FACTS,
+    "agenda_notes": (),
+    "handout_title": (),
+    "memo": (),
+}
+
+
 def labels() -> dict[str, str]:
-    """The deck's own words, from templates/deck/labels.yaml."""
-    import yaml
+    """The deck's own words, from templates/deck/labels.yaml (read on every call, so `watch`
+    sees edits; a missing, unknown or broken label is a PrintgenError naming the line)."""
+    from generator.templates import load_labels
 
-    path = TEMPLATES_DIR / "deck" / "labels.yaml"
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise PrintgenError(f"{path}: error: deck labels: cannot read the file ({exc})") from None
+    return {key: str(text) for key, text in load_labels("deck/labels.yaml", LABEL_FIELDS).items()}
 
 
-def _correction_notes(corrections) -> str:
-    return "\n".join(labels()["correction_note"].format(original=c.original, corrected=c.corrected) for c in corrections)
+def _correction_notes(corrections, L: dict[str, str]) -> str:
+    return "\n".join(L["correction_note"].format(original=c.original, corrected=c.corrected) for c in corrections)
 
 
 def outline(content: Content) -> list[Draft]:
@@ -261,7 +274,7 @@ def outline(content: Content) -> list[Draft]:
     for v in vps.viewpoints:
         paras = [Para(p, "point", marker=m, source=p) for m, p in v.numbered_points()]
         if v.corrections:
-            paras[-1] = replace(paras[-1], note=_correction_notes(v.corrections))
+            paras[-1] = replace(paras[-1], note=_correction_notes(v.corrections, L))
         drafts.append(Draft("content", v.label, tuple(paras), title_source=v.title))
     drafts.append(Draft("content", enc.title,
                         (Para(enc.subtitle, "emphasis", source=enc.subtitle), Para(enc.lead, "lead", source=enc.lead)),
@@ -271,7 +284,7 @@ def outline(content: Content) -> list[Draft]:
     paras = []
     for m in msgs.messages:
         paras.append(Para(m.title, "heading", marker=f"{m.number}. ", keep_with_next=True, source=m.title))
-        paras.append(Para(m.body, "body", note=_correction_notes(m.corrections), source=m.body))
+        paras.append(Para(m.body, "body", note=_correction_notes(m.corrections, L), source=m.body))
     drafts.append(Draft("content", msgs.heading, tuple(paras), title_source=msgs.heading))
     drafts.append(Draft("statement", enc.slogan, (Para(enc.subtitle, "sub", source=enc.subtitle),),
                         title_source=enc.slogan))
@@ -454,9 +467,9 @@ def render_pdfs(slides, geometry, colours, content) -> tuple[Artifact, Artifact]
     from generator.render.pdf import MINIMAL_UA, pages_into_boxes, render_html
     from generator.templates import environment
 
-    d, n = content.document, SLIDES_PER_HANDOUT_PAGE
+    d, n, L = content.document, SLIDES_PER_HANDOUT_PAGE, labels()
     html = environment().get_template("deck/pdfs.html").render(
-        geometry=geometry, colours=colours, labels=labels(), styles=STYLES, leading=(TITLE_LEADING, BODY_LEADING),
+        geometry=geometry, colours=colours, labels=L, styles=STYLES, leading=(TITLE_LEADING, BODY_LEADING),
         number_size=NUMBER_SIZE,
         meta=dict(title=d.title, author=d.author, date=d.date_iso), document=d,
         slides=slides, sheets=[slides[i:i + n] for i in range(0, len(slides), n)],
@@ -466,7 +479,7 @@ def render_pdfs(slides, geometry, colours, content) -> tuple[Artifact, Artifact]
     deck_pdf = document.copy([document.pages[i] for i in slide_pages]).write_pdf()
     handout = document.copy()
     handout.metadata = copy.copy(document.metadata)
-    handout.metadata.title = f"{d.title}（{labels()['handout_title']}）"
+    handout.metadata.title = f"{d.title}（{L['handout_title']}）"
     handout_pdf = handout.write_pdf(finisher=pages_into_boxes(slide_pages, "slide-"))
     return (Artifact("deck.pdf", deck_pdf, len(slide_pages)),
             Artifact("slides-handout.pdf", handout_pdf, len(document.pages) - len(slide_pages)))
