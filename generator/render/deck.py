@@ -11,6 +11,7 @@ the two PDFs, with the same boxes and sizes, so the three files always show the 
 from __future__ import annotations
 
 import functools
+import math
 import re
 from dataclasses import dataclass, replace
 
@@ -211,6 +212,23 @@ def body_height(paras, size: float, box: Box) -> float:
     return height
 
 
+def fits(paras, size: float, box: Box) -> bool:
+    """Whether ``paras`` set at body ``size`` fit in ``box``. A text far too long for the box
+    (a long paragraph being paginated) is refused by its width alone, without breaking it
+    into lines: no paragraph takes fewer lines than its ink width over the line width."""
+    least = 0.0
+    for i, para in enumerate(paras):
+        st = STYLES[para.style]
+        s = size * st.scale
+        width = box.inner_w - para.indent(size) - slack(s)
+        m = metrics(st.bold)
+        lines = max(1, math.ceil(m.ink(para.text, s) / width - 1e-9)) if width >= m.widest * s else 1
+        if i:
+            least += st.before * size
+        least += lines * s * BODY_LEADING  # summed as body_height() sums
+    return least <= box.inner_h and body_height(paras, size, box) <= box.inner_h
+
+
 # --- from content to drafts -------------------------------------------------------------
 
 
@@ -319,7 +337,7 @@ def _fit_title(draft: Draft, box: Box) -> float:
 
 def _best_size(paras, kind: str, box: Box) -> float | None:
     for size in SIZES[kind][1]:
-        if body_height(paras, size, box) <= box.inner_h:
+        if fits(paras, size, box):
             return size
     return None
 
@@ -331,20 +349,20 @@ def _paginate(paras: list[Para], size: float, box: Box) -> list[list[Para]]:
     pages: list[list[Para]] = [[]]
     queue = list(paras)
 
-    def fits(page):
-        return body_height(page, size, box) <= box.inner_h
+    def page_fits(page):
+        return fits(page, size, box)
 
     while queue:
         para = queue.pop(0)
         page = pages[-1]
         unit = [para] + ([queue.pop(0)] if para.keep_with_next and queue else [])
-        if fits(page + unit):
+        if page_fits(page + unit):
             page.extend(unit)
             continue
         half_full = body_height(page, size, box) >= box.inner_h / 2
         parts = sentences(para.text)
-        if len(unit) == 1 and len(parts) > 1 and not (page and half_full and fits(unit)):
-            k = max((k for k in range(1, len(parts)) if fits(page + [replace(para, text="".join(parts[:k]))])), default=0)
+        if len(unit) == 1 and len(parts) > 1 and not (page and half_full and page_fits(unit)):
+            k = _most_that_fit(len(parts) - 1, lambda k: page_fits(page + [replace(para, text="".join(parts[:k]))]))
             if k:
                 page.append(replace(para, text="".join(parts[:k]), note=""))
                 queue.insert(0, replace(para, text="".join(parts[k:]), continued=True))
@@ -361,6 +379,31 @@ def _paginate(paras: list[Para], size: float, box: Box) -> list[list[Para]]:
         raise PrintgenError(f"{_where(para.source)}: a sentence is too long for one slide even at {size} pt; "
                             "split it into shorter sentences")
     return [p for p in pages if p]
+
+
+def _most_that_fit(most: int, fits) -> int:
+    """The largest ``k`` in 1..``most`` for which ``fits(k)`` holds (0 if none), where ``fits``
+    holds up to some ``k`` and not after (more sentences never take fewer lines). Galloping,
+    then bisecting: about 2·log₂(k) measurements of at most twice the text that fits, so a
+    5,000-character paragraph split over many slides takes time near-linear in its length."""
+    if most < 1 or not fits(1):
+        return 0
+    good, bad = 1, None  # fits(good); not fits(bad)
+    while bad is None:
+        trial = min(2 * good, most)
+        if trial == good:
+            return good
+        if fits(trial):
+            good = trial
+        else:
+            bad = trial
+    while bad - good > 1:
+        mid = (good + bad) // 2
+        if fits(mid):
+            good = mid
+        else:
+            bad = mid
+    return good
 
 
 def _break_title(title: str, size: float, box: Box) -> str:
