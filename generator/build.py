@@ -61,18 +61,18 @@ class Written:
         return f"{str(self.path):<34} {self.artifact.count:>10} {len(self.artifact.data) / 1024:>7,.0f} KB {self.seconds:>6.2f} s"
 
 
-def fingerprint(renderer: Renderer, content_dir: Path) -> str:
-    """A hash of everything ``renderer`` is made from (see the module docstring)."""
+def fingerprint(renderer: Renderer, content_dir: Path, common: bytes | None = None) -> str:
+    """A hash of everything ``renderer`` is made from (see the module docstring).
+
+    ``common``: :func:`common_inputs`, when the caller fingerprints several renderers."""
     h = hashlib.sha256()
 
     def add(label: str, data: bytes) -> None:
         h.update(f"{label}\0{len(data)}\0".encode())
         h.update(data)
 
-    add("version", __version__.encode())
+    add("common", common_inputs() if common is None else common)
     add("options", json.dumps(renderer.options, sort_keys=True, default=str).encode())
-    for source in sorted((PROJECT_DIR / "generator").rglob("*.py")):
-        add(str(source.relative_to(PROJECT_DIR)), source.read_bytes())
     for name in renderer.content_files or CONTENT_FILES:
         path = Path(content_dir) / name
         add(f"content/{name}", path.read_bytes() if path.is_file() else b"<missing>")
@@ -80,13 +80,27 @@ def fingerprint(renderer: Renderer, content_dir: Path) -> str:
         for path in sorted((TEMPLATES_DIR / folder).rglob("*")):
             if path.is_file():
                 add(str(path.relative_to(TEMPLATES_DIR)), path.read_bytes())
-    for face in FACES:
-        stat = face.path.stat() if face.path.is_file() else None
-        add(face.file, f"{stat.st_size}:{stat.st_mtime_ns}".encode() if stat else b"<missing>")
     template = renderer.options.get("template")
     if template and Path(template).is_file():
         add("pptx-template", Path(template).read_bytes())
     return h.hexdigest()
+
+
+def common_inputs() -> bytes:
+    """The digest of what every material is made from: printgen's version and code, the fonts."""
+    h = hashlib.sha256()
+
+    def add(label: str, data: bytes) -> None:
+        h.update(f"{label}\0{len(data)}\0".encode())
+        h.update(data)
+
+    add("version", __version__.encode())
+    for source in sorted((PROJECT_DIR / "generator").rglob("*.py")):
+        add(str(source.relative_to(PROJECT_DIR)), source.read_bytes())
+    for face in FACES:
+        stat = face.path.stat() if face.path.is_file() else None
+        add(face.file, f"{stat.st_size}:{stat.st_mtime_ns}".encode() if stat else b"<missing>")
+    return h.digest()
 
 
 def _sha256(path: Path) -> str | None:
@@ -97,19 +111,42 @@ def _sha256(path: Path) -> str | None:
 
 
 def _read_manifest(out_dir: Path) -> dict:
+    """The manifest of the last build in ``out_dir``, or ``{}``. It is only a file in the output
+    folder: one of another shape, or naming a file outside the folder (``../x``, ``/etc/x``),
+    counts as absent (everything is rebuilt, and nothing outside the folder is read)."""
     try:
         data = json.loads((Path(out_dir) / MANIFEST).read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) else {}
     except (OSError, ValueError):
         return {}
+    writer = OutputWriter(out_dir)
+    try:
+        for entry in data.values():
+            if not isinstance(entry["fingerprint"], str) or not isinstance(entry["files"], dict):
+                return {}
+            for name, digest in entry["files"].items():
+                writer.path_for(name)  # ValueError when unsafe
+                if not isinstance(digest, str):
+                    return {}
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return {}
+    return data
 
 
 def up_to_date(renderer: Renderer, print_: str, manifest: dict, out_dir: Path) -> bool:
+    """Whether ``renderer``'s files in ``out_dir`` are those its last build wrote from the same
+    inputs (a file reached through a symbolic link does not count)."""
     entry = manifest.get(renderer.name)
-    if not isinstance(entry, dict) or entry.get("fingerprint") != print_:
+    if not entry or entry["fingerprint"] != print_ or not entry["files"]:
         return False
-    files = entry.get("files") or {}
-    return bool(files) and all(_sha256(Path(out_dir) / name) == digest for name, digest in files.items())
+    out = Path(out_dir)
+    for name, digest in entry["files"].items():
+        rel = Path(*name.split("/"))
+        if any((out / part).is_symlink() for part in (rel, *rel.parents[:-1])):
+            return False
+        path = out / rel
+        if _sha256(path) != digest:
+            return False
+    return True
 
 
 # The content of the build in progress, for worker processes (they are forked, so it is
@@ -135,7 +172,8 @@ def build(
     """Build what is out of date; return the files written and the names of materials skipped."""
     global _CONTENT
     manifest = _read_manifest(out_dir)
-    prints = {r.name: fingerprint(r, content_dir) for r in renderers}
+    common = common_inputs()
+    prints = {r.name: fingerprint(r, content_dir, common) for r in renderers}
     todo = [r for r in renderers if force or not up_to_date(r, prints[r.name], manifest, out_dir)]
     skipped = [r.name for r in renderers if r not in todo]
     if not todo:

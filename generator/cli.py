@@ -264,35 +264,48 @@ def _render_material(name: str, content_dir: Path, out_dir: Path, options: dict)
     say(f"{name}: {len(artifacts)} file{'s' if len(artifacts) != 1 else ''} in {elapsed:.2f} s")
 
 
-def print_options(papers: tuple[str, ...], default: str):
-    """The options every sheet command takes: paper, orientation, print-shop marks, theme."""
+def _sheet_params(material: str) -> list[click.Parameter]:
+    """The options every sheet command takes: paper, orientation, print-shop marks, theme.
+    Their choices come from the renderer modules (imported only by the command that uses them)."""
     from generator.render.sheet import MAX_BLEED_MM, THEMES
 
-    def decorate(f):
-        options = [
-            click.option("--paper", type=click.Choice(papers, case_sensitive=False), default=default, show_default=True,
-                         help="Paper size, portrait unless --landscape (B sizes are JIS B, e.g. B2 = 515 x 728 mm)."),
-            click.option("--landscape", is_flag=True, help="Landscape instead of portrait."),
-            click.option("--bleed", "bleed_mm", type=click.FloatRange(0, MAX_BLEED_MM), default=0, metavar="MM",
-                         help="Extend backgrounds MM mm past the trim for a print shop (TrimBox and BleedBox set). Usually 3."),
-            click.option("--crop-marks", is_flag=True, help="Add crop marks in a margin outside the trim (and bleed)."),
-            click.option("--theme", type=click.Choice(sorted(THEMES)), default="ai", show_default=True,
-                         help="Colour theme: " + "; ".join(f"{t.name}: {t.description}" for t in THEMES.values()) + "."),
-        ]
-        for option in reversed(options):
-            f = option(f)
-        return f
-
-    return decorate
-
-
-def _papers(material: str) -> tuple[tuple[str, ...], str]:
-    """The papers a sheet command offers and its default (light modules: no WeasyPrint)."""
     if material == "cards":
         from generator.render.cards import CARD_PAPERS as papers
     else:
         from generator.render.poster import POSTER_PAPERS as papers
-    return papers, papers[0]
+    return [
+        click.Option(["--paper"], type=click.Choice(papers, case_sensitive=False), default=papers[0], show_default=True,
+                     help="Paper size, portrait unless --landscape (B sizes are JIS B, e.g. B2 = 515 x 728 mm)."),
+        click.Option(["--landscape"], is_flag=True, help="Landscape instead of portrait."),
+        click.Option(["--bleed", "bleed_mm"], type=click.FloatRange(0, MAX_BLEED_MM), default=0, metavar="MM",
+                     help="Extend backgrounds MM mm past the trim for a print shop (TrimBox and BleedBox set). Usually 3."),
+        click.Option(["--crop-marks"], is_flag=True, help="Add crop marks in a margin outside the trim (and bleed)."),
+        click.Option(["--theme"], type=click.Choice(sorted(THEMES)), default="ai", show_default=True,
+                     help="Colour theme: " + "; ".join(f"{t.name}: {t.description}" for t in THEMES.values()) + "."),
+    ]
+
+
+class _SheetCommand(click.Command):
+    """A sheet command (cards, poster): its print options (:func:`_sheet_params`) are made the
+    first time the command parses or shows them, so `printgen --help` and the other commands
+    do not import the card and poster code."""
+
+    def __init__(self, *args, material: str, **kwargs):
+        self._material = material
+        self._sheet_added = False
+        super().__init__(*args, **kwargs)
+
+    @property
+    def params(self) -> list[click.Parameter]:
+        if not self._sheet_added:
+            self._sheet_added = True
+            at = sum(p.name in ("content_dir", "out_dir") for p in self._params)  # after --content and --out
+            self._params[at:at] = _sheet_params(self._material)
+        return self._params
+
+    @params.setter
+    def params(self, value: list[click.Parameter]) -> None:
+        self._params = value
 
 
 def _sheet_options(paper: str, landscape: bool, bleed_mm: float, crop_marks: bool, theme: str):
@@ -301,10 +314,9 @@ def _sheet_options(paper: str, landscape: bool, bleed_mm: float, crop_marks: boo
     return PrintOptions(paper.upper(), landscape, bleed_mm, crop_marks, theme)
 
 
-@cli.command()
+@cli.command(cls=_SheetCommand, material="cards")
 @content_option
 @out_option
-@print_options(*_papers("cards"))
 @click.option("--split", is_flag=True, help="Also write each card as its own file, OUT/cards/NN-<id>.pdf.")
 def cards(content_dir: Path, out_dir: Path, split: bool, **sheet) -> None:
     """Message cards in big type, one per page: OUT/cards.pdf.
@@ -312,22 +324,17 @@ def cards(content_dir: Path, out_dir: Path, split: bool, **sheet) -> None:
     The twenty one-line messages, the slogan, 「ケアマネジャーは人と人を結ぶ架け橋」 and one card
     per viewpoint. Each card gets the largest type that fits; a card that cannot fit is an error.
     """
-    import generator.render.cards  # noqa: F401  (registers the renderer)
-
     _render_material("cards", content_dir, out_dir, {"print": _sheet_options(**sheet), "split": split})
 
 
-@cli.command()
+@cli.command(cls=_SheetCommand, material="poster")
 @content_option
 @out_option
-@print_options(*_papers("poster"))
 def poster(content_dir: Path, out_dir: Path, **sheet) -> None:
     """The wall poster, one sheet: OUT/poster.pdf.
 
     The title, the lead text and the four viewpoints with their sixteen points.
     """
-    import generator.render.poster  # noqa: F401  (registers the renderer)
-
     _render_material("poster", content_dir, out_dir, {"print": _sheet_options(**sheet)})
 
 

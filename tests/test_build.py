@@ -85,6 +85,42 @@ def test_only_accepts_the_registered_material_names():
     assert "Invalid value for '--only': 'flyer' is not one of 'handout', 'cards', 'poster', 'deck'." in result.stderr
 
 
+@pytest.mark.parametrize("files", [
+    {"../secret.txt": None},  # None: the true digest of the file outside the folder
+    {"/secret-abs": None},
+    {"link/secret.txt": None},  # through a symbolic link to the folder outside
+    {"poster.pdf": 42},
+    "poster.pdf",
+])
+def test_a_hostile_manifest_reads_nothing_outside_the_output_folder(tmp_path, monkeypatch, files):
+    """OUT/.printgen/manifest.json is only a file in the output folder: an entry naming a file
+    outside it counts as no entry (the material is rebuilt) and the file is not read."""
+    import hashlib
+    import json
+
+    from generator import build
+    from generator.render import load_renderers
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    secret = outside / "secret.txt"
+    secret.write_bytes(b"not printgen's")
+    out = tmp_path / "out"
+    (out / ".printgen").mkdir(parents=True)
+    (out / "link").symlink_to(outside)
+    if isinstance(files, dict):
+        files = {name.replace("/secret-abs", str(secret)): digest or hashlib.sha256(secret.read_bytes()).hexdigest()
+                 for name, digest in files.items()}
+    renderer = load_renderers(["poster"])["poster"]()
+    print_ = build.fingerprint(renderer, CONTENT_DIR)
+    (out / build.MANIFEST).write_text(json.dumps({"poster": {"fingerprint": print_, "files": files}}))
+    read = []
+    monkeypatch.setattr(build, "_sha256", lambda path: read.append(path))
+    manifest = build._read_manifest(out)
+    assert not build.up_to_date(renderer, print_, manifest, out)
+    assert read == []
+
+
 # --- a build stopped midway ------------------------------------------------------------------
 
 # Runs `printgen ARGS` and stops at STAGE until killed, printing "paused" when it gets there:

@@ -248,6 +248,68 @@ def test_a_template_without_a_title_and_body_layout_is_a_clear_error(tmp_path):
     assert "Layouts found: 「Title Slide」" in result.stderr
 
 
+def test_broken_deck_labels_are_named(tmp_path):
+    from helpers import project_copy
+
+    project = project_copy(tmp_path / "project")
+    path = project / "templates/deck/labels.yaml"
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    path.write_text(text.replace("memo: メモ\n", "").replace("viewpoint_count: （{count}", "viewpoint_count: （{number}"),
+                    encoding="utf-8")
+    line = next(i for i, l in enumerate(lines, 1) if l.startswith("viewpoint_count:"))
+    result = run_printgen("deck", "--out", tmp_path / "out", cwd=project, project=project, timeout=60)
+    assert result.stderr.splitlines() == [
+        f"templates/deck/labels.yaml:{line}: error: viewpoint_count: unknown placeholder {{number}}; this label may use only {{count}}",
+        "templates/deck/labels.yaml: error: memo: missing label",
+    ]
+    assert result.exit_code == 1
+    assert not (tmp_path / "out").exists()
+
+
+def content_at_the_limits(dest):
+    """A copy of the content where, in each file, the longest texts become two-character
+    sentences (「あ。」: the most places to split a paragraph), each as long as a text may be,
+    up to the characters a file may hold."""
+    import shutil
+
+    import yaml
+
+    from helpers import CONTENT_DIR
+
+    from generator.content import MAX_FILE_CHARS, MAX_LINE_CHARS, MAX_TEXT_CHARS
+
+    def leaves(node):
+        if isinstance(node, dict):
+            node = list(node.values())
+        if isinstance(node, list):
+            return [leaf for item in node for leaf in leaves(item)]
+        return [node] if isinstance(node, str) else []
+
+    shutil.copytree(CONTENT_DIR, dest)
+    for path in sorted(dest.glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        texts = leaves(yaml.safe_load(text))
+        room = MAX_FILE_CHARS - 10 - sum(map(len, texts))
+        for old in sorted(texts, key=len, reverse=True):
+            if room > 0 and len(old) > MAX_LINE_CHARS and text.count(old) == 1:
+                new = ("あ。" * MAX_TEXT_CHARS)[: min(MAX_TEXT_CHARS - 1, len(old) + room)]
+                text = text.replace(old, new)
+                room -= len(new) - len(old)
+        path.write_text(text, encoding="utf-8")
+    return dest
+
+
+def test_the_longest_content_allowed_makes_a_deck_in_seconds(tmp_path):
+    """Every file as long as the limits allow, in sentences of two characters: the deck
+    paginates in near-linear time (it took ~30 s when each split re-measured every prefix)."""
+    content = content_at_the_limits(tmp_path / "content")
+    result = run_printgen("deck", "--content", content, "--out", tmp_path / "out", timeout=120)
+    assert result.exit_code == 0, result.stderr
+    slides = squeeze("".join(pdf_page_texts(tmp_path / "out" / "deck.pdf")))
+    assert slides.count("あ。") > 4 * (4_000 // 2)  # four files of at least two long texts' worth
+
+
 # --- the measurer ------------------------------------------------------------------------
 
 

@@ -9,9 +9,10 @@ Renderers never open content/ and never write files themselves: they return byte
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from generator.model import Content
+if TYPE_CHECKING:  # not at run time: the CLI imports this module for the material names
+    from generator.model import Content
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ the two PDFs, with the same boxes and sizes, so the three files always show the 
 from __future__ import annotations
 
 import functools
+import math
 import re
 from dataclasses import dataclass, replace
 
@@ -211,23 +212,53 @@ def body_height(paras, size: float, box: Box) -> float:
     return height
 
 
+def fits(paras, size: float, box: Box) -> bool:
+    """Whether ``paras`` set at body ``size`` fit in ``box``. A text far too long for the box
+    (a long paragraph being paginated) is refused by its width alone, without breaking it
+    into lines: no paragraph takes fewer lines than its ink width over the line width."""
+    least = 0.0
+    for i, para in enumerate(paras):
+        st = STYLES[para.style]
+        s = size * st.scale
+        width = box.inner_w - para.indent(size) - slack(s)
+        m = metrics(st.bold)
+        lines = max(1, math.ceil(m.ink(para.text, s) / width - 1e-9)) if width >= m.widest * s else 1
+        if i:
+            least += st.before * size
+        least += lines * s * BODY_LEADING  # summed as body_height() sums
+    return least <= box.inner_h and body_height(paras, size, box) <= box.inner_h
+
+
 # --- from content to drafts -------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=None)
+# The words the deck adds, in templates/deck/labels.yaml, and the placeholders each may use.
+FACTS = ("programme", "committee", "title", "date")
+LABEL_FIELDS = {
+    "agenda_title": (),
+    "viewpoint_count": ("count",),
+    "slogan_item": (),
+    "continued": (),
+    "closing_title": (),
+    "closing_source": FACTS,
+    "correction_note": ("original", "corrected"),
+    "title_notes": FACTS,
+    "agenda_notes": (),
+    "handout_title": (),
+    "memo": (),
+}
+
+
 def labels() -> dict[str, str]:
-    """The deck's own words, from templates/deck/labels.yaml."""
-    import yaml
+    """The deck's own words, from templates/deck/labels.yaml (read on every call, so `watch`
+    sees edits; a missing, unknown or broken label is a PrintgenError naming the line)."""
+    from generator.templates import load_labels
 
-    path = TEMPLATES_DIR / "deck" / "labels.yaml"
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise PrintgenError(f"{path}: error: deck labels: cannot read the file ({exc})") from None
+    return {key: str(text) for key, text in load_labels("deck/labels.yaml", LABEL_FIELDS).items()}
 
 
-def _correction_notes(corrections) -> str:
-    return "\n".join(labels()["correction_note"].format(original=c.original, corrected=c.corrected) for c in corrections)
+def _correction_notes(corrections, L: dict[str, str]) -> str:
+    return "\n".join(L["correction_note"].format(original=c.original, corrected=c.corrected) for c in corrections)
 
 
 def outline(content: Content) -> list[Draft]:
@@ -261,7 +292,7 @@ def outline(content: Content) -> list[Draft]:
     for v in vps.viewpoints:
         paras = [Para(p, "point", marker=m, source=p) for m, p in v.numbered_points()]
         if v.corrections:
-            paras[-1] = replace(paras[-1], note=_correction_notes(v.corrections))
+            paras[-1] = replace(paras[-1], note=_correction_notes(v.corrections, L))
         drafts.append(Draft("content", v.label, tuple(paras), title_source=v.title))
     drafts.append(Draft("content", enc.title,
                         (Para(enc.subtitle, "emphasis", source=enc.subtitle), Para(enc.lead, "lead", source=enc.lead)),
@@ -271,7 +302,7 @@ def outline(content: Content) -> list[Draft]:
     paras = []
     for m in msgs.messages:
         paras.append(Para(m.title, "heading", marker=f"{m.number}. ", keep_with_next=True, source=m.title))
-        paras.append(Para(m.body, "body", note=_correction_notes(m.corrections), source=m.body))
+        paras.append(Para(m.body, "body", note=_correction_notes(m.corrections, L), source=m.body))
     drafts.append(Draft("content", msgs.heading, tuple(paras), title_source=msgs.heading))
     drafts.append(Draft("statement", enc.slogan, (Para(enc.subtitle, "sub", source=enc.subtitle),),
                         title_source=enc.slogan))
@@ -306,7 +337,7 @@ def _fit_title(draft: Draft, box: Box) -> float:
 
 def _best_size(paras, kind: str, box: Box) -> float | None:
     for size in SIZES[kind][1]:
-        if body_height(paras, size, box) <= box.inner_h:
+        if fits(paras, size, box):
             return size
     return None
 
@@ -318,20 +349,20 @@ def _paginate(paras: list[Para], size: float, box: Box) -> list[list[Para]]:
     pages: list[list[Para]] = [[]]
     queue = list(paras)
 
-    def fits(page):
-        return body_height(page, size, box) <= box.inner_h
+    def page_fits(page):
+        return fits(page, size, box)
 
     while queue:
         para = queue.pop(0)
         page = pages[-1]
         unit = [para] + ([queue.pop(0)] if para.keep_with_next and queue else [])
-        if fits(page + unit):
+        if page_fits(page + unit):
             page.extend(unit)
             continue
         half_full = body_height(page, size, box) >= box.inner_h / 2
         parts = sentences(para.text)
-        if len(unit) == 1 and len(parts) > 1 and not (page and half_full and fits(unit)):
-            k = max((k for k in range(1, len(parts)) if fits(page + [replace(para, text="".join(parts[:k]))])), default=0)
+        if len(unit) == 1 and len(parts) > 1 and not (page and half_full and page_fits(unit)):
+            k = _most_that_fit(len(parts) - 1, lambda k: page_fits(page + [replace(para, text="".join(parts[:k]))]))
             if k:
                 page.append(replace(para, text="".join(parts[:k]), note=""))
                 queue.insert(0, replace(para, text="".join(parts[k:]), continued=True))
@@ -348,6 +379,31 @@ def _paginate(paras: list[Para], size: float, box: Box) -> list[list[Para]]:
         raise PrintgenError(f"{_where(para.source)}: a sentence is too long for one slide even at {size} pt; "
                             "split it into shorter sentences")
     return [p for p in pages if p]
+
+
+def _most_that_fit(most: int, fits) -> int:
+    """The largest ``k`` in 1..``most`` for which ``fits(k)`` holds (0 if none), where ``fits``
+    holds up to some ``k`` and not after (more sentences never take fewer lines). Galloping,
+    then bisecting: about 2·log₂(k) measurements of at most twice the text that fits, so a
+    5,000-character paragraph split over many slides takes time near-linear in its length."""
+    if most < 1 or not fits(1):
+        return 0
+    good, bad = 1, None  # fits(good); not fits(bad)
+    while bad is None:
+        trial = min(2 * good, most)
+        if trial == good:
+            return good
+        if fits(trial):
+            good = trial
+        else:
+            bad = trial
+    while bad - good > 1:
+        mid = (good + bad) // 2
+        if fits(mid):
+            good = mid
+        else:
+            bad = mid
+    return good
 
 
 def _break_title(title: str, size: float, box: Box) -> str:
@@ -454,9 +510,9 @@ def render_pdfs(slides, geometry, colours, content) -> tuple[Artifact, Artifact]
     from generator.render.pdf import MINIMAL_UA, pages_into_boxes, render_html
     from generator.templates import environment
 
-    d, n = content.document, SLIDES_PER_HANDOUT_PAGE
+    d, n, L = content.document, SLIDES_PER_HANDOUT_PAGE, labels()
     html = environment().get_template("deck/pdfs.html").render(
-        geometry=geometry, colours=colours, labels=labels(), styles=STYLES, leading=(TITLE_LEADING, BODY_LEADING),
+        geometry=geometry, colours=colours, labels=L, styles=STYLES, leading=(TITLE_LEADING, BODY_LEADING),
         number_size=NUMBER_SIZE,
         meta=dict(title=d.title, author=d.author, date=d.date_iso), document=d,
         slides=slides, sheets=[slides[i:i + n] for i in range(0, len(slides), n)],
@@ -466,7 +522,7 @@ def render_pdfs(slides, geometry, colours, content) -> tuple[Artifact, Artifact]
     deck_pdf = document.copy([document.pages[i] for i in slide_pages]).write_pdf()
     handout = document.copy()
     handout.metadata = copy.copy(document.metadata)
-    handout.metadata.title = f"{d.title}（{labels()['handout_title']}）"
+    handout.metadata.title = f"{d.title}（{L['handout_title']}）"
     handout_pdf = handout.write_pdf(finisher=pages_into_boxes(slide_pages, "slide-"))
     return (Artifact("deck.pdf", deck_pdf, len(slide_pages)),
             Artifact("slides-handout.pdf", handout_pdf, len(document.pages) - len(slide_pages)))

@@ -11,6 +11,7 @@ no GPOS kerning, so the sum of advances is the set width).
 from __future__ import annotations
 
 import functools
+import itertools
 from dataclasses import dataclass, field
 
 from generator.fonts import Face, advances
@@ -55,6 +56,7 @@ class FontMetrics:
     # text -> (sum of its advances, its 和欧間 spaces): fitting measures the same pieces of
     # text at many sizes and widths.
     _measured: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
+    _ink: dict[str, int] = field(default_factory=dict, repr=False)
 
     def _measure(self, text: str) -> tuple[int, int]:
         measured = self._measured.get(text)
@@ -63,6 +65,24 @@ class FontMetrics:
             measured = self._measured[text] = (sum(self.advances.get(ord(c), upem) for c in text),
                                                sum(_autospaced(a, b) for a, b in zip(text, text[1:])))
         return measured
+
+    @functools.cached_property
+    def widest(self) -> float:
+        """The widest advance of the font, in ems."""
+        return max(self.advances.values(), default=self.units_per_em) / self.units_per_em
+
+    def ink(self, text: str, size: float) -> float:
+        """Sum of the advances of the characters of ``text`` other than white space: at most
+        the width of its lines added up, however :func:`wrap` breaks it (when no character
+        alone is wider than a line)."""
+        units = self._ink.get(text)
+        if units is None:
+            upem = self.units_per_em
+            get = self.advances.get
+            units = sum(map(get, map(ord, text), itertools.repeat(upem, len(text))))  # (fast for long texts)
+            units -= sum(text.count(c) * get(ord(c), upem) for c in set(text) if c.isspace())
+            self._ink[text] = units
+        return units * size / self.units_per_em
 
     def advance(self, text: str, size: float) -> float:
         """Sum of the advance widths of ``text`` at ``size`` points (a missing glyph counts one em)."""
