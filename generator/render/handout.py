@@ -116,7 +116,7 @@ class HandoutRenderer(Renderer):
     description = "Training handout PDF: the whole text, the 4×4 overview, message cards, a worksheet."
 
     def render(self, content: Content) -> list[Artifact]:
-        from generator.render.pdf import render_html
+        from generator.render.pdf import compact_pdf, render_html
 
         paper = PAPERS[self.options.get("paper") or "A4"]
         variant = self.options.get("pdf_variant")
@@ -124,4 +124,4 @@ class HandoutRenderer(Renderer):
             raise ValueError(f"unknown PDF variant {variant!r}")
         options = {"pdf_variant": variant} if variant else {}
         document = render_html(handout_html(content, paper), user_agent=HANDOUT_UA)
-        return [Artifact("handout.pdf", document.write_pdf(**options), len(document.pages))]
+        return [Artifact("handout.pdf", document.write_pdf(finisher=compact_pdf, **options), len(document.pages))]
