@@ -207,11 +207,35 @@ def test_wakan_spacing_adds_markup_not_characters():
 
     html = str(typeset("令和2年度、ICT等の活用。(a<b) 計７回"))
     assert html == (
-        '令<span class="nobr wa-lr">和2</span>年度、IC<span class="wa-r">T</span>等の活用。(a&lt;b) 計７回'
+        '<span class="nobr">令<span class="nobr wa-lr">和2</span>年度</span>、IC<span class="wa-r">T</span>等の活用。(a&lt;b) 計７回'
     )
     assert str(typeset("第ICT等")) == '<span class="nobr wa-l">第I</span>C<span class="wa-r">T</span>等'
     assert str(typeset("ICT～です")) == '<span class="nobr">ICT～</span>です'  # ～ bound, no gap
     assert re.sub(r"<[^>]+>", "", html).replace("&lt;", "<") == "令和2年度、ICT等の活用。(a<b) 計７回"
+
+
+def test_dates_never_break_across_lines():
+    """Pango breaks 令|和 and 3|年; the ja filter keeps each date in one piece."""
+    from generator.render.pdf import html_to_pdf
+    from generator.render.typeset import TYPESET_CSS, typeset
+
+    assert str(typeset("一同 令和3年3月")) == (
+        '一同 <span class="nobr">令<span class="nobr wa-lr">和3</span><span class="nobr wa-lr">年3</span>月</span>'
+    )
+    # A date that starts in a 和欧間 span or ends in a ～ span takes the whole span.
+    html = str(typeset("は2021年3月～令和元年"))
+    assert html.startswith('<span class="nobr"><span class="nobr wa-l">は2</span>') and html.endswith('<span class="nobr">令和元年</span>')
+    assert re.sub(r"<[^>]+>", "", html) == "は2021年3月～令和元年" and html.count("<span") == html.count("</span>")
+
+    text = "あ" * 8 + "、令和3年3月"  # 令 would end the first line of a 10 em box
+
+    def lines(body: str) -> list[str]:
+        html = f'<html lang="ja"><style>{TYPESET_CSS} p {{ width: 10em; font: 12pt "BIZ UDMincho"; }}</style><p>{body}</p></html>'
+        pdf, _ = html_to_pdf(html)
+        return [line.strip() for line in PdfReader(io.BytesIO(pdf)).pages[0].extract_text().splitlines() if line.strip()]
+
+    assert not any(line.endswith("令和3年3月") for line in lines(text))  # Pango alone breaks the date
+    assert lines(str(typeset(text)))[-1] == "令和3年3月"
 
 
 def test_wakan_css_turns_on_the_font_subsets_stylistic_sets():

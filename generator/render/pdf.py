@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import sys
+from collections import Counter
 from pathlib import Path
 
 from generator.errors import PrintgenError
@@ -159,6 +161,111 @@ def html_to_pdf(html: str, *, base_dir: Path = TEMPLATES_DIR, **write_options) -
     document = render_html(html, base_dir)
     pdf = document.write_pdf(**write_options)
     return pdf, len(document.pages)
+
+
+def compact_pdf(document, pdf) -> None:
+    """A ``write_pdf`` finisher: the same pages and copied text in fewer bytes (~7 KB a
+    handout, 3.5 %). WeasyPrint 70 writes each font as a CIDFontType2 with
+    ``/CIDToGIDMap /Identity`` and a ToUnicode CMap, and every number with six decimals:
+
+    - the TrueType ``cmap`` table is never read (the PDF maps codes to glyph ids itself;
+      ISO 32000-1 9.6.4 and 9.7.4: a CIDFontType2's program needs none): it is dropped;
+    - ``/W`` lists every glyph's width: the commonest width becomes ``/DW`` (1000 for the
+      full-width Japanese glyphs) and ``/W`` lists only the others;
+    - the ToUnicode CMap maps glyph by glyph in random order: it is sorted by glyph id and
+      runs of consecutive glyphs and characters become ranges;
+    - in the pages' content, a ``TJ`` array has one hex string per Pango run (kanji, kana
+      and Latin are separate runs): adjacent strings are joined, which draws the same;
+      and numbers keep three decimals (a thousandth of a point, 0.35 µm; colours stay
+      within a tenth of a step of 255).
+    """
+    import io
+
+    import pydyf
+    from fontTools.ttLib import TTFont
+
+    def obj(reference: bytes):
+        return pdf.objects[int(reference.split()[0])]
+
+    for item in list(pdf.objects):
+        if isinstance(item, pydyf.Stream) and "Length1" in item.extra:  # a TrueType program
+            # Read lazily: only the table directory changes, every other table is copied as is.
+            font = TTFont(io.BytesIO(b"".join(item.stream)), recalcBBoxes=False, recalcTimestamp=False)
+            if "cmap" in font:
+                del font["cmap"]
+                out = io.BytesIO()
+                font.save(out, reorderTables=False)
+                item.stream = [out.getvalue()]
+                item.extra["Length1"] = len(item.stream[0])
+        elif not isinstance(item, pydyf.Dictionary):
+            continue
+        elif item.get("Subtype") == "/CIDFontType2" and "W" in item:
+            widths, old = {}, list(item["W"])
+            for start, run in zip(old[::2], old[1::2]):
+                widths.update((start + i, width) for i, width in enumerate(run))
+            default = Counter(widths.values()).most_common(1)[0][0] if widths else 1000
+            compact = pydyf.Array()
+            for cid in sorted(widths):
+                if widths[cid] == default:
+                    continue
+                if cid - 1 not in widths or widths[cid - 1] == default:
+                    compact.extend((cid, pydyf.Array()))
+                compact[-1].append(widths[cid])
+            item["DW"], item["W"] = default, compact
+        elif item.get("Subtype") == "/Type0" and "ToUnicode" in item:
+            _compact_to_unicode(obj(item["ToUnicode"]))
+        elif item.get("Type") == "/Page" and "Contents" in item:
+            contents = item["Contents"]
+            for reference in contents if isinstance(contents, list) else [contents]:
+                content = obj(reference)
+                content.stream = [_compact_operators(op) if isinstance(op, bytes) else op for op in content.stream]
+
+
+# A number with more than three decimals, as a whole operand (not inside a name such as /a0.5).
+_LONG_NUMBER = re.compile(rb"(?<![^\s\[\]>])-?\d*\.\d{4,}(?=[\s\[\]<]|$)")
+
+
+def _compact_operators(operators: bytes) -> bytes:
+    """Content-stream operators with joined TJ strings and numbers rounded to 0.001."""
+    if operators.endswith(b"Tf"):
+        return operators
+    if operators.endswith(b"TJ"):
+        operators = operators.replace(b"><", b"")
+    return _LONG_NUMBER.sub(_rounded, operators)
+
+
+def _rounded(number: re.Match) -> bytes:
+    text = (b"%.3f" % float(number.group(0))).rstrip(b"0").rstrip(b".")
+    return b"0" if text == b"-0" else text
+
+
+def _compact_to_unicode(cmap) -> None:
+    """Rewrite a ToUnicode CMap stream made by WeasyPrint (``<gid> <utf-16be>`` lines in
+    ``beginbfchar`` blocks) sorted by glyph id, with ``bfrange`` for consecutive runs."""
+    text = b"\n".join(part if isinstance(part, bytes) else str(part).encode() for part in cmap.stream)
+    head, _, rest = text.partition(b"endcodespacerange")
+    tail = rest[rest.rindex(b"endbfchar") + len(b"endbfchar"):] if b"endbfchar" in rest else rest
+    pairs = sorted((int(gid, 16), chars.decode()) for gid, chars in re.findall(rb"<([0-9a-fA-F]{4})> <([0-9a-fA-F]+)>", rest))
+    singles, ranges = [], []
+    i = 0
+    while i < len(pairs):
+        j = i
+        # A range keeps the first byte of its codes and of one UTF-16 unit (PDF 9.10.3).
+        while (j + 1 < len(pairs) and pairs[j + 1][0] == pairs[j][0] + 1 and (pairs[j + 1][0] >> 8) == (pairs[i][0] >> 8)
+               and len(pairs[i][1]) == len(pairs[j + 1][1]) == 4
+               and int(pairs[j + 1][1], 16) == int(pairs[j][1], 16) + 1 and (int(pairs[j + 1][1], 16) >> 8) == (int(pairs[i][1], 16) >> 8)):
+            j += 1
+        if j > i:
+            ranges.append(f"<{pairs[i][0]:04x}> <{pairs[j][0]:04x}> <{pairs[i][1]}>")
+        else:
+            singles.append(f"<{pairs[i][0]:04x}> <{pairs[i][1]}>")
+        i = j + 1
+    lines = [head + b"endcodespacerange"]
+    for kind, entries in (("bfchar", singles), ("bfrange", ranges)):
+        for n in range(0, len(entries), 100):  # at most 100 entries a block
+            block = entries[n:n + 100]
+            lines += [f"{len(block)} begin{kind}".encode(), *(e.encode() for e in block), f"end{kind}".encode()]
+    cmap.stream = [b"\n".join(lines) + tail]
 
 
 def pages_into_boxes(sources: range, id_prefix: str):

@@ -11,6 +11,8 @@ CSS is :data:`TYPESET_CSS`), so text copied out of the PDF is the content's text
 - **Kinsoku for U+FF5E ～.** Pango treats the full-width tilde as a character that may start
   a line; Japanese rules (JIS X 4051, JLREQ cl-03) forbid it there. The tilde is bound to the
   character before it with ``white-space: nowrap``, so a break can fall only before that pair.
+- **Dates in one piece.** Pango may break inside 「令和3年3月」 (令|和, 3|年); an era or
+  four-digit year with its month and day is wrapped in a ``nobr`` span.
 - **和欧間 (quarter-em between Japanese and Latin letters or digits).** Vivliostyle and Typst
   set it; WeasyPrint does not. A margin or a space would do it on paper, but text extractors
   (pdftotext, pypdf, viewers' copy) read any gap of ~0.1 em between glyphs as a space, and
@@ -60,12 +62,23 @@ def is_japanese(char: str) -> bool:
 
 
 def typeset(text: str) -> Markup:
-    """``text`` as escaped HTML with the 和欧間 and ～ kinsoku spans added."""
+    """``text`` as escaped HTML with the 和欧間, ～ kinsoku and date spans added."""
     text = str(text)
+    tokens = list(_TOKEN.finditer(text))
+    marks = _date_marks(text, tokens)
     out: list[str] = []
     pos = 0
-    for m in _TOKEN.finditer(text):
-        out.append(str(escape(text[pos:m.start()])))
+
+    def plain(end: int) -> None:  # text up to ``end``, with the date marks from pos to end
+        nonlocal pos
+        for at in sorted(p for p in marks if pos <= p <= end):
+            out.append(str(escape(text[pos:at])) + marks.pop(at))
+            pos = at
+        out.append(str(escape(text[pos:end])))
+        pos = end
+
+    for m in tokens:
+        plain(m.start())
         if m.group("latin"):
             latin, tildes = m.group("latin"), m.group("after_latin")
             after = text[m.end()] if not tildes and m.end() < len(text) else ""
@@ -74,8 +87,32 @@ def typeset(text: str) -> Markup:
         else:
             out.append(f'<span class="nobr">{escape(m.group("before"))}{escape(m.group("tildes"))}</span>')
         pos = m.end()
-    out.append(str(escape(text[pos:])))
+    plain(len(text))
     return Markup("".join(out))
+
+
+# A date: an era year or a four-digit year (年, 年度), with its month and day; or month and day.
+_DIGITS = "[0-9０-９]"
+_DATE = re.compile(
+    rf"(?:(?:令和|平成|昭和|大正|明治)(?:元|{_DIGITS}{{1,2}})|{_DIGITS}{{4}})年度?(?:{_DIGITS}{{1,2}}月(?:{_DIGITS}{{1,2}}日)?)?"
+    rf"|{_DIGITS}{{1,2}}月{_DIGITS}{{1,2}}日"
+)
+
+
+def _date_marks(text: str, tokens: list[re.Match]) -> dict[int, str]:
+    """Where to open and close a ``nobr`` span so that no date breaks across lines (Pango
+    breaks 令|和, 3|年 …). A date widens to the 和欧間 or ～ spans it cuts into."""
+    marks: dict[int, str] = {}
+    for date in _DATE.finditer(text):
+        start, end = date.span()
+        for m in tokens:
+            if m.start() < start < m.end():
+                start = m.start()
+            if m.start() < end < m.end():
+                end = m.end()
+        marks[end] = "</span>"
+        marks[start] = marks.get(start, "") + '<span class="nobr">'  # after a date closing here
+    return marks
 
 
 def _gapped(japanese: str, latin: str, after: bool) -> str:
