@@ -154,10 +154,84 @@ def up_to_date(renderer: Renderer, print_: str, manifest: dict, out_dir: Path) -
 _CONTENT: Content | None = None
 
 
-def _render_one(renderer: Renderer) -> tuple[str, list[Artifact], float]:
+def _render_one(renderer: Renderer, early: "_Early | None" = None) -> tuple[str, list[Artifact], float]:
     start = time.perf_counter()
+    if early is not None and renderer.name in early.names:
+        prepared, seconds = early.result(renderer.name)
+        artifacts = renderer.finish(_CONTENT, prepared)
+        return renderer.name, artifacts, time.perf_counter() - start + seconds
     artifacts = renderer.render(_CONTENT)
     return renderer.name, artifacts, time.perf_counter() - start
+
+
+class _Early:
+    """The :meth:`~generator.render.Renderer.prepare` part of some renderers, run in a process
+    forked before the parent imports WeasyPrint (so it overlaps that import; it must not use
+    WeasyPrint). Its results come back pickled through a pipe, read by the worker that finishes
+    those renderers (forked workers inherit the pipe's read end, not its write end)."""
+
+    def __init__(self, renderers: list[Renderer]):
+        import pickle
+
+        self.names = tuple(r.name for r in renderers)
+        self._results: dict | None = None
+        read, write = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: prepare, send, exit without running the parent's exit code
+            status = 1
+            try:
+                os.close(read)
+                _start_worker(os.getppid())
+                try:
+                    out = {}
+                    for renderer in renderers:
+                        start = time.perf_counter()
+                        out[renderer.name] = renderer.prepare(_CONTENT), time.perf_counter() - start
+                    data = pickle.dumps(("ok", out), protocol=pickle.HIGHEST_PROTOCOL)
+                except Exception as exc:  # re-raised in the worker that reads it (a PrintgenError for the user)
+                    try:
+                        data = pickle.dumps(("error", exc))
+                    except Exception:
+                        data = pickle.dumps(("error", RuntimeError(f"preparing {self.names}: {exc!r}")))
+                with os.fdopen(write, "wb") as pipe:
+                    pipe.write(data)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write)
+        self._read = read
+
+    def result(self, name: str) -> tuple[object, float]:
+        """What ``name``'s prepare returned and the seconds it took (blocks until the child is done)."""
+        import pickle
+
+        if self._results is None:
+            with os.fdopen(self._read, "rb") as pipe:
+                data = pipe.read()
+            if not data:
+                raise RuntimeError(f"preparing {', '.join(self.names)}: the process stopped without a result")
+            kind, value = pickle.loads(data)
+            if kind == "error":
+                raise value
+            self._results = value
+        return self._results[name]
+
+    def close(self) -> None:
+        """Reap the child (killed first if it is still running, e.g. when the build failed)."""
+        import signal
+
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            pass
+        try:
+            os.close(self._read)
+        except OSError:
+            pass
 
 
 def build(
@@ -215,27 +289,33 @@ def _render_parallel(todo: list[Renderer], jobs: int, results: dict, progress: C
 
     from generator.render.pdf import font_config, weasyprint
 
-    weasyprint()
-    font_config()
-    # What the workers inherit (modules, content) lives as long as they do: frozen, no
-    # collection in a worker walks it again, and its memory pages stay shared.
-    gc.freeze()
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_start_worker, initargs=(os.getpid(),))
+    preparing = [r for r in todo if r.prepares]
+    early = _Early(preparing) if preparing else None  # before WeasyPrint is imported here
+    pool = None
     try:
+        weasyprint()
+        font_config()
+        # What the workers inherit (modules, content) lives as long as they do: frozen, no
+        # collection in a worker walks it again, and its memory pages stay shared.
+        gc.freeze()
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_start_worker, initargs=(os.getpid(),))
         by_cost = sorted(todo, key=lambda r: -r.cost)
-        for future in as_completed([pool.submit(_render_one, renderer) for renderer in by_cost]):
+        for future in as_completed([pool.submit(_render_one, renderer, early) for renderer in by_cost]):
             name, artifacts, seconds = future.result()  # re-raises a PrintgenError from the worker
             results[name] = artifacts, seconds
             progress(f"{name}: rendered in {seconds:.2f} s")
         pool.shutdown()
     except BaseException:
-        # Python 3.14 has pool.kill_workers(); before, the processes are only in _processes.
-        for process in list((pool._processes or {}).values()):
-            process.kill()
-        pool.shutdown(wait=False, cancel_futures=True)
+        if pool is not None:
+            # Python 3.14 has pool.kill_workers(); before, the processes are only in _processes.
+            for process in list((pool._processes or {}).values()):
+                process.kill()
+            pool.shutdown(wait=False, cancel_futures=True)
         raise
     finally:
+        if early is not None:
+            early.close()
         gc.unfreeze()  # `watch` builds again in this process
 
 

@@ -52,6 +52,21 @@ class Renderer:
         """Return the files of this material. Raise PrintgenError for problems the user can fix."""
         raise NotImplementedError
 
+    # A renderer may split its work in two: :meth:`prepare`, which must not use WeasyPrint
+    # (a parallel build runs it in a process forked before the parent imports WeasyPrint, so it
+    # overlaps that import), and :meth:`finish`, given what prepare returned (pickled: it comes
+    # from another process). ``render(content)`` must equal ``finish(content, prepare(content))``.
+    def prepare(self, content: Content) -> object:
+        raise NotImplementedError
+
+    def finish(self, content: Content, prepared: object) -> list[Artifact]:
+        raise NotImplementedError
+
+    @property
+    def prepares(self) -> bool:
+        """Whether this renderer splits its work (see :meth:`prepare`)."""
+        return type(self).prepare is not Renderer.prepare
+
 
 REGISTRY: dict[str, type[Renderer]] = {}
 

@@ -488,6 +488,10 @@ class DeckRenderer(Renderer):
     cost = 1.6
 
     def render(self, content: Content) -> list[Artifact]:
+        return self.finish(content, self.prepare(content))
+
+    def prepare(self, content: Content) -> tuple:
+        """The fitted slides and deck.pptx (python-pptx only, no WeasyPrint)."""
         from generator.render import powerpoint
 
         template = self.options.get("template")
@@ -495,8 +499,13 @@ class DeckRenderer(Renderer):
         deck = powerpoint.DeckFile(template, theme)
         slides = fit(outline(content), deck.geometry())
         pptx = deck.build(slides, content.document)
-        deck_pdf, handout_pdf = render_pdfs(slides, deck.geometry(), deck.colours(), content)
-        return [Artifact("deck.pptx", pptx, len(slides), "slides"), deck_pdf, handout_pdf]
+        return Artifact("deck.pptx", pptx, len(slides), "slides"), slides, deck.geometry(), deck.colours()
+
+    def finish(self, content: Content, prepared: tuple) -> list[Artifact]:
+        """deck.pdf and slides-handout.pdf from the slides :meth:`prepare` fitted."""
+        pptx, slides, geometry, colours = prepared
+        deck_pdf, handout_pdf = render_pdfs(slides, geometry, colours, content)
+        return [pptx, deck_pdf, handout_pdf]
 
 
 SLIDES_PER_HANDOUT_PAGE = 3
