@@ -516,7 +516,7 @@ def render_pdfs(slides, geometry, colours, content) -> tuple[Artifact, Artifact]
     page with memo lines), laid out once: the handout reuses the laid-out slide pages."""
     import copy
 
-    from generator.render.pdf import MINIMAL_UA, pages_into_boxes, render_html
+    from generator.render.pdf import UA_STYLESHEET, pages_into_boxes, render_html
     from generator.templates import environment
 
     d, n, L = content.document, SLIDES_PER_HANDOUT_PAGE, labels()
@@ -526,7 +526,7 @@ def render_pdfs(slides, geometry, colours, content) -> tuple[Artifact, Artifact]
         meta=dict(title=d.title, author=d.author, date=d.date_iso), document=d,
         slides=slides, sheets=[slides[i:i + n] for i in range(0, len(slides), n)],
     )
-    document = render_html(html, user_agent=MINIMAL_UA)
+    document = render_html(html, user_agent=UA_STYLESHEET)
     slide_pages = range(len(document.pages) - len(slides), len(document.pages))
     deck_pdf = document.copy([document.pages[i] for i in slide_pages]).write_pdf()
     handout = document.copy()

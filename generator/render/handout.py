@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from generator.model import Content
 from generator.render import Artifact, Renderer, register
-from generator.templates import TEMPLATES_DIR
 from generator.render.typeset import TYPESET_CSS, is_question, sentences
 
 
@@ -54,7 +53,6 @@ PAPERS = {
 }
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2b")
 # WeasyPrint's HTML5 user-agent rules for the elements handout.html uses (less layout time).
-HANDOUT_UA = TEMPLATES_DIR / "handout" / "ua.css"
 
 
 @dataclass(frozen=True)
@@ -116,12 +114,12 @@ class HandoutRenderer(Renderer):
     description = "Training handout PDF: the whole text, the 4×4 overview, message cards, a worksheet."
 
     def render(self, content: Content) -> list[Artifact]:
-        from generator.render.pdf import compact_pdf, render_html
+        from generator.render.pdf import UA_STYLESHEET, compact_pdf, render_html
 
         paper = PAPERS[self.options.get("paper") or "A4"]
         variant = self.options.get("pdf_variant")
         if variant is not None and variant not in PDF_VARIANTS:
             raise ValueError(f"unknown PDF variant {variant!r}")
         options = {"pdf_variant": variant} if variant else {}
-        document = render_html(handout_html(content, paper), user_agent=HANDOUT_UA)
+        document = render_html(handout_html(content, paper), user_agent=UA_STYLESHEET)
         return [Artifact("handout.pdf", document.write_pdf(finisher=compact_pdf, **options), len(document.pages))]

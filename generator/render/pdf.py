@@ -95,8 +95,8 @@ def url_fetcher():
     return ProjectFilesFetcher(allowed_protocols=("file", "data"), fail_on_errors=True)
 
 
-# For documents whose templates use a few plain elements (templates/ua/minimal.css says which).
-MINIMAL_UA = TEMPLATES_DIR / "ua" / "minimal.css"
+# WeasyPrint's HTML5 user-agent rules for the elements the templates use (see the file).
+UA_STYLESHEET = TEMPLATES_DIR / "ua" / "html5.css"
 
 
 def render_html(html: str, base_dir: Path = TEMPLATES_DIR, *, user_agent: Path | None = None):
@@ -105,7 +105,7 @@ def render_html(html: str, base_dir: Path = TEMPLATES_DIR, *, user_agent: Path |
     A URL that is refused or cannot be read is a :class:`PrintgenError` naming the template
     line that refers to it (content cannot hold a URL: it is escaped as text).
     ``user_agent``: a stylesheet to use instead of WeasyPrint's HTML5 user-agent stylesheet,
-    such as :data:`MINIMAL_UA` (a quarter less layout time for the deck, cards and poster).
+    such as :data:`UA_STYLESHEET` (a quarter less layout time).
     """
     from weasyprint.urls import FatalURLFetchingError
 

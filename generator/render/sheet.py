@@ -297,9 +297,9 @@ def safe_slug(value: str) -> str:
 def render_sheets(html: str, sheet: Sheet, *, pages: int, safe_margin: float):
     """Lay out ``html`` (one sheet per page) and check it: exactly ``pages`` pages, and every
     piece of text inside the trim less ``safe_margin`` pt. Returns the WeasyPrint document."""
-    from generator.render.pdf import MINIMAL_UA, render_html
+    from generator.render.pdf import UA_STYLESHEET, render_html
 
-    document = render_html(html, user_agent=MINIMAL_UA)
+    document = render_html(html, user_agent=UA_STYLESHEET)
     if len(document.pages) != pages:
         raise RuntimeError(f"laid out {len(document.pages)} pages, expected {pages}: measured type disagrees with WeasyPrint")
     for number, page in enumerate(document.pages, 1):
