@@ -15,7 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 from generator.errors import PrintgenError
-from generator.fonts import FONTS_DIR, use_bundled_fonts_only
+from generator.fonts import FONTS_DIR, cached_document_subset, use_bundled_fonts_only
 from generator.templates import TEMPLATES_DIR
 
 ALLOWED_DIRS = (FONTS_DIR, TEMPLATES_DIR)
@@ -36,7 +36,35 @@ def weasyprint():
     from weasyprint.pdf import fonts as pdf_fonts
 
     pdf_fonts.TTFont = functools.partial(pdf_fonts.TTFont, recalcBBoxes=False)
+    pdf_fonts.Font.subset = _subset_font
     return module
+
+
+def _subset_font(font, to_unicode, hinting) -> None:
+    """WeasyPrint's ``Font.subset`` (70.x), always with fontTools and cached on disk.
+
+    WeasyPrint subsets each font of each PDF to the glyphs it uses: with libharfbuzz-subset
+    when the machine has it, otherwise with fontTools (~0.02 s a font, 10 fonts a build).
+    Always fontTools: the same PDF bytes on every machine. Cached by what decides the result
+    (see :func:`generator.fonts.cached_document_subset`): a build whose documents use the same
+    glyphs as an earlier one subsets nothing.
+    """
+    if not to_unicode:
+        return
+    import hashlib
+
+    import fontTools
+
+    h = hashlib.sha256()
+    for part in ("1", fontTools.version, font.index, hinting, bool(font.missing), sorted(to_unicode)):
+        h.update(repr(part).encode() + b"\0")
+    h.update(font.file_content)
+
+    def make() -> bytes:
+        font._fonttools_subset(to_unicode, hinting)
+        return font.file_content
+
+    font.file_content = cached_document_subset(h.hexdigest()[:40], make)
 
 
 def _import_weasyprint():
