@@ -167,53 +167,61 @@ def _render_one(renderer: Renderer, early: "_Early | None" = None) -> tuple[str,
 class _Early:
     """The :meth:`~generator.render.Renderer.prepare` part of some renderers, run in a process
     forked before the parent imports WeasyPrint (so it overlaps that import; it must not use
-    WeasyPrint). Its results come back pickled through a pipe, read by the worker that finishes
-    those renderers (forked workers inherit the pipe's read end, not its write end)."""
+    WeasyPrint). Each result is pickled to its own unnamed temporary file as soon as it is
+    ready, and announced by a byte on that renderer's own pipe; the worker that finishes the
+    renderer waits on that pipe only (forked workers inherit the files and the pipes' read
+    ends, not their write ends). Files, not the pipes themselves: the child never waits for a
+    reader; unnamed: nothing is left behind whatever stops the build."""
 
     def __init__(self, renderers: list[Renderer]):
         import pickle
 
         self.names = tuple(r.name for r in renderers)
-        self._results: dict | None = None
-        read, write = os.pipe()
+        self._files = {name: _unnamed_file() for name in self.names}  # descriptors
+        self._pipes = {name: os.pipe() for name in self.names}
+        self._results: dict[str, tuple[object, float]] = {}
         self.pid = os.fork()
         if self.pid == 0:  # the child: prepare, send, exit without running the parent's exit code
             status = 1
             try:
-                os.close(read)
+                for read, _ in self._pipes.values():
+                    os.close(read)
                 _start_worker(os.getppid())
-                try:
-                    out = {}
-                    for renderer in renderers:
-                        start = time.perf_counter()
-                        out[renderer.name] = renderer.prepare(_CONTENT), time.perf_counter() - start
-                    data = pickle.dumps(("ok", out), protocol=pickle.HIGHEST_PROTOCOL)
-                except Exception as exc:  # re-raised in the worker that reads it (a PrintgenError for the user)
+                for renderer in renderers:
+                    start = time.perf_counter()
                     try:
-                        data = pickle.dumps(("error", exc))
-                    except Exception:
-                        data = pickle.dumps(("error", RuntimeError(f"preparing {self.names}: {exc!r}")))
-                with os.fdopen(write, "wb") as pipe:
-                    pipe.write(data)
+                        result = ("ok", (renderer.prepare(_CONTENT), time.perf_counter() - start))
+                        data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+                    except Exception as exc:  # re-raised in the worker that reads it (a PrintgenError for the user)
+                        try:
+                            data = pickle.dumps(("error", exc))
+                        except Exception:
+                            data = pickle.dumps(("error", RuntimeError(f"preparing {renderer.name}: {exc!r}")))
+                    view = memoryview(data)
+                    while view:
+                        view = view[os.write(self._files[renderer.name], view):]
+                    write = self._pipes[renderer.name][1]
+                    os.write(write, b"1")
+                    os.close(write)
                 status = 0
             finally:
                 os._exit(status)
-        os.close(write)
-        self._read = read
+        for _, write in self._pipes.values():
+            os.close(write)
 
     def result(self, name: str) -> tuple[object, float]:
-        """What ``name``'s prepare returned and the seconds it took (blocks until the child is done)."""
+        """What ``name``'s prepare returned and the seconds it took (blocks until it is ready)."""
         import pickle
 
-        if self._results is None:
-            with os.fdopen(self._read, "rb") as pipe:
-                data = pipe.read()
-            if not data:
-                raise RuntimeError(f"preparing {', '.join(self.names)}: the process stopped without a result")
-            kind, value = pickle.loads(data)
+        if name not in self._results:
+            read = self._pipes[name][0]
+            if os.read(read, 1) != b"1":  # end of file: the child stopped first
+                raise RuntimeError(f"preparing {name}: the process stopped without a result")
+            fd = self._files[name]  # its offset is shared with the child: read from 0
+            kind, value = pickle.loads(os.pread(fd, os.fstat(fd).st_size, 0))
             if kind == "error":
                 raise value
-            self._results = value
+            self._results[name] = value
         return self._results[name]
 
     def close(self) -> None:
@@ -228,10 +236,13 @@ class _Early:
             os.waitpid(self.pid, 0)
         except ChildProcessError:
             pass
-        try:
-            os.close(self._read)
-        except OSError:
-            pass
+        for read, _ in self._pipes.values():
+            try:
+                os.close(read)
+            except OSError:
+                pass
+        for fd in self._files.values():
+            os.close(fd)
 
 
 def build(
@@ -317,6 +328,15 @@ def _render_parallel(todo: list[Renderer], jobs: int, results: dict, progress: C
         if early is not None:
             early.close()
         gc.unfreeze()  # `watch` builds again in this process
+
+
+def _unnamed_file() -> int:
+    """A descriptor of a new temporary file that has no name (removed from its folder at once)."""
+    import tempfile
+
+    fd, path = tempfile.mkstemp(prefix="printgen-")
+    os.unlink(path)
+    return fd
 
 
 def _start_worker(parent: int) -> None:
