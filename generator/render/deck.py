@@ -513,10 +513,9 @@ SLIDES_PER_HANDOUT_PAGE = 3
 
 def render_pdfs(slides, geometry, colours, content) -> tuple[Artifact, Artifact]:
     """deck.pdf (one 16:9 page per slide) and slides-handout.pdf (A4 portrait, three slides a
-    page with memo lines), laid out once: the handout reuses the laid-out slide pages."""
-    import copy
-
-    from generator.render.pdf import UA_STYLESHEET, pages_into_boxes, render_html
+    page with memo lines), laid out and written once: while the document is written as the
+    handout, its slide pages are first copied out as deck.pdf, then drawn into the sheets."""
+    from generator.render.pdf import UA_STYLESHEET, pages_as_pdf, pages_into_boxes, render_html
     from generator.templates import environment
 
     d, n, L = content.document, SLIDES_PER_HANDOUT_PAGE, labels()
@@ -528,10 +527,16 @@ def render_pdfs(slides, geometry, colours, content) -> tuple[Artifact, Artifact]
     )
     document = render_html(html, user_agent=UA_STYLESHEET)
     slide_pages = range(len(document.pages) - len(slides), len(document.pages))
-    deck_pdf = document.copy([document.pages[i] for i in slide_pages]).write_pdf()
-    handout = document.copy()
-    handout.metadata = copy.copy(document.metadata)
-    handout.metadata.title = f"{d.title}（{L['handout_title']}）"
-    handout_pdf = handout.write_pdf(finisher=pages_into_boxes(slide_pages, "slide-"))
-    return (Artifact("deck.pdf", deck_pdf, len(slide_pages)),
+    into_boxes = pages_into_boxes(slide_pages, "slide-")
+    deck = []
+
+    def finish(document, pdf) -> None:
+        import pydyf
+
+        deck.append(pages_as_pdf(pdf, slide_pages, d.title))
+        pdf.info["Title"] = pydyf.String(f"{d.title}（{L['handout_title']}）")
+        into_boxes(document, pdf)
+
+    handout_pdf = document.write_pdf(finisher=finish)
+    return (Artifact("deck.pdf", deck[0], len(slide_pages)),
             Artifact("slides-handout.pdf", handout_pdf, len(document.pages) - len(slide_pages)))
