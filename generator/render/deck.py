@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from generator.errors import PrintgenError
 from generator.fonts import FACES, PGOTHIC
@@ -151,9 +151,19 @@ class Slide:
     title_box: Box
     body_box: Box
     number: int = 0
+    # The lines as measured, broken when the slide is made and kept with it (pickled too): a
+    # build draws the PDFs in another process, where breaking them again took ~15 ms.
+    measured_title: tuple[str, ...] = field(init=False, compare=False, repr=False)
+    measured_paras: tuple[tuple[str, ...], ...] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self):
+        title = wrap(self.title, title_width(self.title_box, self.title_size), self.title_size, metrics(True))
+        object.__setattr__(self, "measured_title", tuple(title))
+        object.__setattr__(self, "measured_paras",
+                           tuple(tuple(para_lines(p, self.body_size, self.body_box)) for p in self.paras))
 
     def title_lines(self) -> list[str]:
-        return wrap(self.title, title_width(self.title_box, self.title_size), self.title_size, metrics(True))
+        return list(self.measured_title)
 
     def title_offset(self, anchor: str) -> float:
         """Space above the title lines inside the box's insets for ``anchor`` (top, middle, bottom)."""
@@ -166,10 +176,10 @@ class Slide:
 
     def lines(self, para: Para) -> list[str]:
         """``para`` broken into lines as measured (the PDFs set exactly these lines)."""
-        return para_lines(para, self.body_size, self.body_box)
+        return list(self.measured_paras[self.paras.index(para)])
 
     def body_height(self) -> float:
-        return body_height(self.paras, self.body_size, self.body_box)
+        return body_height(self.paras, self.body_size, self.body_box, self.measured_paras)
 
 
 @functools.lru_cache(maxsize=None)
@@ -200,15 +210,16 @@ def para_lines(para: Para, size: float, box: Box) -> list[str]:
     return wrap(para.text, width, s, metrics(st.bold))
 
 
-def body_height(paras, size: float, box: Box) -> float:
-    """Height of ``paras`` set at body ``size`` in ``box``, in points."""
+def body_height(paras, size: float, box: Box, lines=None) -> float:
+    """Height of ``paras`` set at body ``size`` in ``box``, in points (``lines``: each
+    paragraph's lines, when they are already broken)."""
     height = 0.0
     for i, para in enumerate(paras):
         st = STYLES[para.style]
         s = size * st.scale
         if i:
             height += st.before * size
-        height += len(para_lines(para, size, box)) * s * BODY_LEADING
+        height += len(lines[i] if lines is not None else para_lines(para, size, box)) * s * BODY_LEADING
     return height
 
 
