@@ -278,8 +278,9 @@ def pages_as_pdf(pdf, indexes: range, title: str) -> bytes:
 
     Only the objects those pages reach are copied (renumbered; the streams' data is shared),
     so no other page or its content is left in the file. The catalog keeps its entries but
-    ``Names`` (named destinations may point to other pages); the fonts are the document's
-    subsets, with the glyphs of the other pages too.
+    ``Names`` and ``Outlines`` (destinations and bookmarks may point to other pages); anything
+    else that reaches another page is an error. The fonts are the document's subsets, with the
+    glyphs of the other pages too.
     """
     import io
 
@@ -316,13 +317,15 @@ def pages_as_pdf(pdf, indexes: range, title: str) -> bytes:
         reference(number)
         out.pages["Kids"].extend([copies[number].number, 0, "R"])
     out.pages["Count"] = len(numbers)
-    out.catalog.update(copy({key: value for key, value in pdf.catalog.items() if key not in ("Type", "Pages", "Names")}))
+    out.catalog.update(copy({key: value for key, value in pdf.catalog.items() if key not in ("Type", "Pages", "Names", "Outlines")}))
     while todo:
         old, new = todo.pop(0)
         if isinstance(new, pydyf.Stream):
             new.extra = copy(old.extra)
+        elif isinstance(new, dict):
+            new.update(copy(old))
         else:
-            new.update(copy(old)) if isinstance(new, dict) else new.extend(copy(old))
+            new.extend(copy(old))
     out.info.update(pdf.info)
     out.info["Title"] = pydyf.String(title)
     output = io.BytesIO()
