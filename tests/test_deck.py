@@ -165,6 +165,51 @@ def test_handout_pages_show_their_slides(prs, out_dir):
         assert text.endswith(f"{number}/{len(pages)}")
 
 
+def _reachable(reader) -> set[int]:
+    """Numbers of the indirect objects reachable from the trailer (Root, Info)."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    seen, todo = set(), [reader.trailer.raw_get("/Root"), reader.trailer.raw_get("/Info")]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, IndirectObject):
+            if item.idnum in seen:
+                continue
+            seen.add(item.idnum)
+            item = item.get_object()
+        if isinstance(item, DictionaryObject):
+            todo += list(item.values())
+            if hasattr(item, "get_data"):  # a stream: its dictionary is the item itself
+                continue
+        elif isinstance(item, ArrayObject):
+            todo += list(item)
+    return seen
+
+
+def test_deck_pdf_holds_only_the_slides(out_dir):
+    """deck.pdf is copied out of the document written as the handout: none of the handout
+    sheets' pages or content streams are left in it, and each file has its own title."""
+    from pypdf import PdfReader
+
+    deck, handout = PdfReader(out_dir / "deck.pdf", strict=True), PdfReader(out_dir / "slides-handout.pdf", strict=True)
+    stored = {number for number, _ in deck.xref_objStm.items()}
+    stored |= {number for numbers in deck.xref.values() for number in numbers
+               if deck.get_object(number).get("/Type") not in ("/ObjStm", "/XRef")}
+    assert stored - {0} == _reachable(deck)
+    assert "/Names" not in deck.trailer["/Root"]  # the handout's named destinations (its slide boxes)
+    assert deck.trailer["/Root"]["/Lang"] == "ja"
+    assert deck.metadata.title == "介護支援専門員自身が考える今後の“目指すべき介護支援専門員像”"
+    assert handout.metadata.title == deck.metadata.title + "（配布資料）"
+    assert "メモ" not in "".join(page.extract_text() for page in deck.pages)
+
+
+def test_pdfs_are_reproducible(out_dir, tmp_path):
+    result = run_printgen("deck", "--out", tmp_path)
+    assert result.exit_code == 0, result.stderr
+    for name in ("deck.pdf", "slides-handout.pdf"):
+        assert (tmp_path / name).read_bytes() == (out_dir / name).read_bytes(), name
+
+
 def test_content_slides_are_numbered(prs, out_dir):
     """A content slide carries a slide-number field (PowerPoint renumbers it when slides move)
     and deck.pdf shows the same number; the title and statement slides have none."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from generator.errors import PrintgenError
 from generator.fonts import FACES, PGOTHIC
@@ -151,9 +151,19 @@ class Slide:
     title_box: Box
     body_box: Box
     number: int = 0
+    # The lines as measured, broken when the slide is made and kept with it (pickled too): a
+    # build draws the PDFs in another process, where breaking them again took ~15 ms.
+    measured_title: tuple[str, ...] = field(init=False, compare=False, repr=False)
+    measured_paras: tuple[tuple[str, ...], ...] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self):
+        title = wrap(self.title, title_width(self.title_box, self.title_size), self.title_size, metrics(True))
+        object.__setattr__(self, "measured_title", tuple(title))
+        object.__setattr__(self, "measured_paras",
+                           tuple(tuple(para_lines(p, self.body_size, self.body_box)) for p in self.paras))
 
     def title_lines(self) -> list[str]:
-        return wrap(self.title, title_width(self.title_box, self.title_size), self.title_size, metrics(True))
+        return list(self.measured_title)
 
     def title_offset(self, anchor: str) -> float:
         """Space above the title lines inside the box's insets for ``anchor`` (top, middle, bottom)."""
@@ -166,10 +176,10 @@ class Slide:
 
     def lines(self, para: Para) -> list[str]:
         """``para`` broken into lines as measured (the PDFs set exactly these lines)."""
-        return para_lines(para, self.body_size, self.body_box)
+        return list(self.measured_paras[self.paras.index(para)])
 
     def body_height(self) -> float:
-        return body_height(self.paras, self.body_size, self.body_box)
+        return body_height(self.paras, self.body_size, self.body_box, self.measured_paras)
 
 
 @functools.lru_cache(maxsize=None)
@@ -200,15 +210,16 @@ def para_lines(para: Para, size: float, box: Box) -> list[str]:
     return wrap(para.text, width, s, metrics(st.bold))
 
 
-def body_height(paras, size: float, box: Box) -> float:
-    """Height of ``paras`` set at body ``size`` in ``box``, in points."""
+def body_height(paras, size: float, box: Box, lines=None) -> float:
+    """Height of ``paras`` set at body ``size`` in ``box``, in points (``lines``: each
+    paragraph's lines, when they are already broken)."""
     height = 0.0
     for i, para in enumerate(paras):
         st = STYLES[para.style]
         s = size * st.scale
         if i:
             height += st.before * size
-        height += len(para_lines(para, size, box)) * s * BODY_LEADING
+        height += len(lines[i] if lines is not None else para_lines(para, size, box)) * s * BODY_LEADING
     return height
 
 
@@ -511,27 +522,41 @@ class DeckRenderer(Renderer):
 SLIDES_PER_HANDOUT_PAGE = 3
 
 
+class StyleClasses(dict):
+    """CSS declarations -> a class name, for the slides' templates: each distinct set becomes
+    one rule, where inline ``style`` attributes would be parsed again for every element
+    (265 attributes, 60 distinct, in the bundled deck)."""
+
+    def __call__(self, declarations: str) -> str:
+        return self.setdefault(declarations, f"s{len(self)}")
+
+
 def render_pdfs(slides, geometry, colours, content) -> tuple[Artifact, Artifact]:
     """deck.pdf (one 16:9 page per slide) and slides-handout.pdf (A4 portrait, three slides a
-    page with memo lines), laid out once: the handout reuses the laid-out slide pages."""
-    import copy
-
-    from generator.render.pdf import UA_STYLESHEET, pages_into_boxes, render_html
+    page with memo lines), laid out and written once: while the document is written as the
+    handout, its slide pages are first copied out as deck.pdf, then drawn into the sheets."""
+    from generator.render.pdf import UA_STYLESHEET, pages_as_pdf, pages_into_boxes, render_html
     from generator.templates import environment
 
     d, n, L = content.document, SLIDES_PER_HANDOUT_PAGE, labels()
     html = environment().get_template("deck/pdfs.html").render(
         geometry=geometry, colours=colours, labels=L, styles=STYLES, leading=(TITLE_LEADING, BODY_LEADING),
-        number_size=NUMBER_SIZE,
+        number_size=NUMBER_SIZE, style_class=StyleClasses(),
         meta=dict(title=d.title, author=d.author, date=d.date_iso), document=d,
         slides=slides, sheets=[slides[i:i + n] for i in range(0, len(slides), n)],
     )
     document = render_html(html, user_agent=UA_STYLESHEET)
     slide_pages = range(len(document.pages) - len(slides), len(document.pages))
-    deck_pdf = document.copy([document.pages[i] for i in slide_pages]).write_pdf()
-    handout = document.copy()
-    handout.metadata = copy.copy(document.metadata)
-    handout.metadata.title = f"{d.title}（{L['handout_title']}）"
-    handout_pdf = handout.write_pdf(finisher=pages_into_boxes(slide_pages, "slide-"))
-    return (Artifact("deck.pdf", deck_pdf, len(slide_pages)),
+    into_boxes = pages_into_boxes(slide_pages, "slide-")
+    deck = []
+
+    def finish(document, pdf) -> None:
+        import pydyf
+
+        deck.append(pages_as_pdf(pdf, slide_pages, d.title))
+        pdf.info["Title"] = pydyf.String(f"{d.title}（{L['handout_title']}）")
+        into_boxes(document, pdf)
+
+    handout_pdf = document.write_pdf(finisher=finish)
+    return (Artifact("deck.pdf", deck[0], len(slide_pages)),
             Artifact("slides-handout.pdf", handout_pdf, len(document.pages) - len(slide_pages)))

@@ -349,6 +349,71 @@ def _compact_to_unicode(cmap) -> None:
     cmap.stream = [b"\n".join(lines) + tail]
 
 
+_REFERENCE = re.compile(rb"(\d+) 0 R")
+
+
+def pages_as_pdf(pdf, indexes: range, title: str) -> bytes:
+    """A separate PDF file of the pages at ``indexes`` of ``pdf`` (the pydyf PDF that a
+    ``write_pdf`` finisher receives), titled ``title``: one document written once gives
+    two files, drawn and with its fonts subsetted once.
+
+    Only the objects those pages reach are copied (renumbered; the streams' data is shared),
+    so no other page or its content is left in the file. The catalog keeps its entries but
+    ``Names`` and ``Outlines`` (destinations and bookmarks may point to other pages); anything
+    else that reaches another page is an error. The fonts are the document's subsets, with the
+    glyphs of the other pages too.
+    """
+    import io
+
+    import pydyf
+
+    out = pydyf.PDF()
+    kids = pdf.pages["Kids"]
+    numbers = [kids[3 * i] for i in indexes]
+    copies = {pdf.pages.number: out.pages}  # old number -> new object
+    todo = []
+
+    def reference(number: int) -> bytes:
+        if number not in copies:
+            old = pdf.objects[number]
+            if isinstance(old, dict) and old.get("Type") == "/Page" and number not in numbers:
+                raise ValueError(f"page object {number} is not among the pages copied")
+            new = pydyf.Stream(old.stream, None, old.compress) if isinstance(old, pydyf.Stream) else type(old)()
+            out.add_object(new)
+            copies[number] = new
+            todo.append((old, new))
+        return copies[number].reference
+
+    def copy(value):
+        if isinstance(value, bytes):
+            match = _REFERENCE.fullmatch(value)
+            return reference(int(match[1])) if match else value
+        if isinstance(value, dict):
+            return type(value)({key: copy(item) for key, item in value.items()})
+        if isinstance(value, list):
+            return type(value)([copy(item) for item in value])
+        return value  # numbers, names, pydyf.String
+
+    for number in numbers:
+        reference(number)
+        out.pages["Kids"].extend([copies[number].number, 0, "R"])
+    out.pages["Count"] = len(numbers)
+    out.catalog.update(copy({key: value for key, value in pdf.catalog.items() if key not in ("Type", "Pages", "Names", "Outlines")}))
+    while todo:
+        old, new = todo.pop(0)
+        if isinstance(new, pydyf.Stream):
+            new.extra = copy(old.extra)
+        elif isinstance(new, dict):
+            new.update(copy(old))
+        else:
+            new.extend(copy(old))
+    out.info.update(pdf.info)
+    out.info["Title"] = pydyf.String(title)
+    output = io.BytesIO()
+    out.write(output, b"1.7", None, compress=True)  # as write_pdf() by default
+    return output.getvalue()
+
+
 def pages_into_boxes(sources: range, id_prefix: str):
     """A ``write_pdf`` finisher: the pages at indexes ``sources`` are drawn, scaled, into the
     boxes of the elements with ids ``{id_prefix}1``, ``{id_prefix}2``, … on the other pages,

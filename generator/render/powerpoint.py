@@ -381,10 +381,10 @@ def _set_theme(prs, theme) -> None:
 
 def _slide_placeholder(slide, layout_ph):
     idx = layout_ph.placeholder_format.idx
-    for ph in slide.placeholders:
-        if ph.placeholder_format.idx == idx:
-            return ph
-    raise AssertionError(f"placeholder idx {idx} missing on the slide")
+    try:  # by idx: iterating slide.placeholders makes (and sorts) a proxy of each one first
+        return slide.placeholders[idx]
+    except KeyError:
+        raise AssertionError(f"placeholder idx {idx} missing on the slide") from None
 
 
 def _prepare_frame(shape, anchor: str | None = None):
