@@ -27,3 +27,24 @@ def test_for_each_face_runs_each_face_once_and_reports_a_failure_here(tmp_path):
 
     with pytest.raises(PrintgenError, match=f"^{FACES[0].file}: broken$"):
         for_each_face(failing, FACES)
+
+
+@pytest.mark.parametrize("face", range(5))
+def test_advances_read_from_the_raw_tables_are_fonttools_ones(face):
+    """fonts._raw_advances reads cmap formats 12 and 4 itself (fontTools makes up a name for
+    every glyph first: ~0.15 s a face on a first run); both must give fontTools' answer."""
+    import struct
+
+    from fontTools.ttLib import TTFont
+
+    from generator.fonts import FACES, _cmap_glyphs, _raw_advances
+
+    font = TTFont(FACES[face].path, lazy=True)
+    hmtx = font["hmtx"]
+    assert _raw_advances(font.reader) == (font["head"].unitsPerEm, {c: hmtx[g][0] for c, g in font.getBestCmap().items()})
+    cmap = font.reader["cmap"]
+    for table in font["cmap"].tables:
+        if table.format in (4, 12):
+            offset = next(o for i in range(struct.unpack_from(">H", cmap, 2)[0])
+                          for p, e, o in [struct.unpack_from(">HHI", cmap, 4 + 8 * i)] if (p, e) == (table.platformID, table.platEncID))
+            assert _cmap_glyphs(cmap, offset) == {c: font.getGlyphID(n) for c, n in table.cmap.items() if font.getGlyphID(n)}
