@@ -11,6 +11,7 @@ error, never a clipped line.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -190,6 +191,12 @@ def face(family: str, weight: int = 400) -> Face:
     return next(f for f in FACES if f.family == family and f.weight == weight)
 
 
+@functools.lru_cache(maxsize=None)
+def _advance(family: str, weight: int) -> Callable[[str, float], float]:
+    """The bound :meth:`FontMetrics.advance` of a face (fitting measures thousands of candidate lines)."""
+    return font_metrics(face(family, weight)).advance
+
+
 @dataclass(frozen=True)
 class Type:
     """A type style: bundled face, size in pt, line height as a multiple of the size."""
@@ -204,7 +211,7 @@ class Type:
         return self.size * self.leading
 
     def measure(self, text: str) -> float:
-        return font_metrics(face(self.family, self.weight)).advance(text, self.size)
+        return _advance(self.family, self.weight)(text, self.size)
 
     def wrap(self, text: str, width: float) -> list[str] | None:
         return wrap(text, width, self.measure)
