@@ -397,18 +397,29 @@ def crop_marks(sheet: Sheet) -> list[Rect]:
     return [Rect(x, y, w, h, "mark") for x, y, w, h in sheet.marks()]
 
 
+def geometry(piece: Rect | TextBlock) -> str:
+    """Where ``piece`` goes, as CSS (a text's height is its lines')."""
+    css = f"left: {piece.x:.2f}pt; top: {piece.y:.2f}pt; width: {piece.width if isinstance(piece, TextBlock) else piece.w:.2f}pt"
+    return css if isinstance(piece, TextBlock) else f"{css}; height: {piece.h:.2f}pt"
+
+
 def html_document(template: str, sheet: Sheet, theme: Theme, pages: list[Page], *, title: str, author: str) -> str:
     """The HTML of a set of sheets (see templates/sheet/sheets.html.j2)."""
     from generator.templates import environment
 
     types: dict[Type, str] = {}  # each type style used, in order of use, and its class name
-    for page in pages:
-        for piece in page.pieces:
-            if isinstance(piece, TextBlock) and piece.type not in types:
-                types[piece.type] = f"t{len(types)}"
+    # Each place used, and its class name: most pieces of a card (band, kicker, footer …) are
+    # in the same place on every card, and WeasyPrint parses a rule once, a style attribute
+    # for every element.
+    places: dict[str, str] = {}
+    marks = crop_marks(sheet)
+    for piece in [p for page in pages for p in page.pieces] + marks:
+        if isinstance(piece, TextBlock) and piece.type not in types:
+            types[piece.type] = f"t{len(types)}"
+        places.setdefault(geometry(piece), f"p{len(places)}")
     return environment().get_template(template).render(
         sheet=sheet, theme=theme, pages=pages, title=title, author=author,
-        marks=crop_marks(sheet), types=types,
+        marks=marks, types=types, places=places, geometry=geometry,
     )
 
 
