@@ -179,6 +179,27 @@ def test_crop_marks_are_not_covered(poster_marks, tmp_path):
     assert all(image.getpixel((x, y)) > 250 for x in range(edge - 5) for y in range(slug) if x < edge - 5)
 
 
+@pytest.mark.parametrize(("fixture", "theme"), [("cards_b2", "yoru"), ("cards_bleed", "hinata")])
+def test_the_paper_colour_fills_the_sheet_and_its_bleed(fixture, theme, request, tmp_path):
+    """Every corner of the media box (trim, or trim + bleed) is the theme's paper colour:
+    the sheet's own background without bleed, a box reaching into the bleed with it."""
+    import subprocess
+
+    from PIL import Image
+
+    pdf = request.getfixturevalue(fixture) / "cards.pdf"
+    subprocess.run(["pdftoppm", "-r", "20", "-f", "1", "-l", "1", "-png", pdf, tmp_path / "p"], check=True)
+    (png,) = tmp_path.glob("p*.png")
+    image = Image.open(png).convert("RGB")
+    paper = THEMES[theme].paper
+    expected = tuple(int(paper[i : i + 2], 16) for i in (1, 3, 5))
+    w, h = image.size
+    # The top corners are the band's colour; the bottom ones show the paper (2 pixels in: the
+    # last row and column of the image may be only partly on the page).
+    for x, y in ((2, h - 3), (w - 3, h - 3), (w // 2, h - 3)):
+        assert image.getpixel((x, y)) == pytest.approx(expected, abs=2), (x, y)
+
+
 # ------------------------------------------------------------------ type sizes and fitting
 
 

@@ -105,7 +105,7 @@ class CardLayout:
         y = (self.band_h - self.label.line) / 2
         kicker = self.kicker_type(card)
         pieces: list[Rect | TextBlock] = [
-            background(s),
+            *background(s),
             band(s, self.band_h),
             Rect(-s.bleed, self.band_h, s.width + 2 * s.bleed, self.stripe_h, "accent"),
             TextBlock(m, (self.band_h - kicker.line) / 2, self.width, kicker, (card.kicker,), "band-ink"),

@@ -57,6 +57,9 @@ class FontMetrics:
     # text at many sizes and widths.
     _measured: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
     _ink: dict[str, int] = field(default_factory=dict, repr=False)
+    # text -> sum of its advances only, for :meth:`advance` (cards and poster, which WeasyPrint
+    # sets with no 和欧間 space): most of what they measure is a candidate line measured once.
+    _advanced: dict[str, int] = field(default_factory=dict, repr=False)
 
     def _measure(self, text: str) -> tuple[int, int]:
         measured = self._measured.get(text)
@@ -86,7 +89,10 @@ class FontMetrics:
 
     def advance(self, text: str, size: float) -> float:
         """Sum of the advance widths of ``text`` at ``size`` points (a missing glyph counts one em)."""
-        return self._measure(text)[0] * size / self.units_per_em
+        units = self._advanced.get(text)
+        if units is None:  # not through _measure: no 和欧間 spaces to count
+            units = self._advanced[text] = sum(map(self.advances.get, map(ord, text), itertools.repeat(self.units_per_em)))
+        return units * size / self.units_per_em
 
     def width(self, text: str, size: float) -> float:
         """Width of ``text`` as LibreOffice sets it in a slide (advances plus its 和欧間 space)."""

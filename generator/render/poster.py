@@ -125,7 +125,7 @@ class PosterLayout:
         s, m, w, k = self.sheet, self.margin, self.width, self.k
         c = self.content
         mm = PT_PER_MM * k
-        pieces: list[Rect | TextBlock] = [background(s)]
+        pieces: list[Rect | TextBlock] = background(s)
 
         # Title band: the title as printed on covers, each cover line broken further only if needed.
         title_lines: list[str] = []

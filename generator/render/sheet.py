@@ -11,6 +11,7 @@ error, never a clipped line.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -190,6 +191,12 @@ def face(family: str, weight: int = 400) -> Face:
     return next(f for f in FACES if f.family == family and f.weight == weight)
 
 
+@functools.lru_cache(maxsize=None)
+def _advance(family: str, weight: int) -> Callable[[str, float], float]:
+    """The bound :meth:`FontMetrics.advance` of a face (fitting measures thousands of candidate lines)."""
+    return font_metrics(face(family, weight)).advance
+
+
 @dataclass(frozen=True)
 class Type:
     """A type style: bundled face, size in pt, line height as a multiple of the size."""
@@ -204,7 +211,7 @@ class Type:
         return self.size * self.leading
 
     def measure(self, text: str) -> float:
-        return font_metrics(face(self.family, self.weight)).advance(text, self.size)
+        return _advance(self.family, self.weight)(text, self.size)
 
     def wrap(self, text: str, width: float) -> list[str] | None:
         return wrap(text, width, self.measure)
@@ -370,14 +377,16 @@ class Page:
     label: str = ""
 
 
-def background(sheet: Sheet) -> Rect:
+def background(sheet: Sheet) -> list[Rect]:
     """The paper colour, reaching into the bleed (not into the slug, where crop marks go).
 
-    A box even where the page's own background could be the paper colour (no crop marks):
-    that was ~5 % less WeasyPrint time, but the band's anti-aliased pixel at the sheet's edge
-    came out a shade different on some papers."""
+    Without bleed the paper is the sheet's own background (templates/sheet/sheets.html.j2):
+    the same rectangle, filled first, one box fewer a page. With bleed it is a box, since a
+    background cannot reach outside its element. Not the page's background, even without
+    crop marks: that was ~5 % less WeasyPrint time, but the band's anti-aliased pixel at the
+    sheet's edge came out a shade different on some papers."""
     b = sheet.bleed
-    return Rect(-b, -b, sheet.width + 2 * b, sheet.height + 2 * b, "paper")
+    return [Rect(-b, -b, sheet.width + 2 * b, sheet.height + 2 * b, "paper")] if b else []
 
 
 def band(sheet: Sheet, height: float) -> Rect:
@@ -390,18 +399,29 @@ def crop_marks(sheet: Sheet) -> list[Rect]:
     return [Rect(x, y, w, h, "mark") for x, y, w, h in sheet.marks()]
 
 
+def geometry(piece: Rect | TextBlock) -> str:
+    """Where ``piece`` goes, as CSS (a text's height is its lines')."""
+    css = f"left: {piece.x:.2f}pt; top: {piece.y:.2f}pt; width: {piece.width if isinstance(piece, TextBlock) else piece.w:.2f}pt"
+    return css if isinstance(piece, TextBlock) else f"{css}; height: {piece.h:.2f}pt"
+
+
 def html_document(template: str, sheet: Sheet, theme: Theme, pages: list[Page], *, title: str, author: str) -> str:
     """The HTML of a set of sheets (see templates/sheet/sheets.html.j2)."""
     from generator.templates import environment
 
     types: dict[Type, str] = {}  # each type style used, in order of use, and its class name
-    for page in pages:
-        for piece in page.pieces:
-            if isinstance(piece, TextBlock) and piece.type not in types:
-                types[piece.type] = f"t{len(types)}"
+    # Each place used, and its class name: most pieces of a card (band, kicker, footer …) are
+    # in the same place on every card, and WeasyPrint parses a rule once, a style attribute
+    # for every element.
+    places: dict[str, str] = {}
+    marks = crop_marks(sheet)
+    for piece in [p for page in pages for p in page.pieces] + marks:
+        if isinstance(piece, TextBlock) and piece.type not in types:
+            types[piece.type] = f"t{len(types)}"
+        places.setdefault(geometry(piece), f"p{len(places)}")
     return environment().get_template(template).render(
         sheet=sheet, theme=theme, pages=pages, title=title, author=author,
-        marks=crop_marks(sheet), types=types,
+        marks=marks, types=types, places=places, geometry=geometry,
     )
 
 
