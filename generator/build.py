@@ -300,7 +300,8 @@ def _render_parallel(todo: list[Renderer], jobs: int, results: dict, progress: C
 
     from generator.render.pdf import font_config, weasyprint
 
-    preparing = [r for r in todo if r.prepares]
+    by_cost = sorted(todo, key=lambda r: -r.cost)
+    preparing = [r for r in by_cost if r.prepares]  # in the order the workers start them
     early = _Early(preparing) if preparing else None  # before WeasyPrint is imported here
     pool = None
     try:
@@ -311,7 +312,6 @@ def _render_parallel(todo: list[Renderer], jobs: int, results: dict, progress: C
         gc.freeze()
         pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
                                    initializer=_start_worker, initargs=(os.getpid(),))
-        by_cost = sorted(todo, key=lambda r: -r.cost)
         for future in as_completed([pool.submit(_render_one, renderer, early) for renderer in by_cost]):
             name, artifacts, seconds = future.result()  # re-raises a PrintgenError from the worker
             results[name] = artifacts, seconds

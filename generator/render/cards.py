@@ -233,10 +233,14 @@ class CardsRenderer(SheetRenderer):
         self.cards = cards_of(content)
         return [layout.fit(card) for card in self.cards], layout.safe_margin
 
-    def render(self, content: Content) -> list[Artifact]:
-        artifacts = super().render(content)
+    def prepare(self, content: Content) -> tuple:
+        """As :meth:`SheetRenderer.prepare`, and the file name of each card for ``split``."""
+        return super().prepare(content), [f"cards/{card.number:02d}-{card.slug}.pdf" for card in self.cards]
+
+    def finish(self, content: Content, prepared: tuple) -> list[Artifact]:
+        sheets, names = prepared
+        artifacts = super().finish(content, sheets)
         if self.options.get("split"):
-            for card, page in zip(self.cards, self.document.pages):
-                name = f"cards/{card.number:02d}-{card.slug}.pdf"
+            for name, page in zip(names, self.document.pages):
                 artifacts.append(Artifact(name, write_pdf(self.document, self.sheet, [page]), 1))
         return artifacts

@@ -444,11 +444,21 @@ class SheetRenderer(Renderer):
         return content.document.title
 
     def render(self, content: Content) -> list[Artifact]:
+        return self.finish(content, self.prepare(content))
+
+    def prepare(self, content: Content) -> tuple[Sheet, int, float, str]:
+        """The sheet, the number of pages, the safe margin and the HTML: the pages fitted
+        (plain Python, no WeasyPrint)."""
         options: PrintOptions = self.options.get("print") or PrintOptions(self.default_paper)
         sheet = Sheet.from_options(options)
         pages, safe_margin = self.lay_out(content, sheet)
         html = html_document(self.template, sheet, THEMES[options.theme], pages,
                              title=self.title(content), author=content.document.author)
-        self.document = render_sheets(html, sheet, pages=len(pages), safe_margin=safe_margin)
+        return sheet, len(pages), safe_margin, html
+
+    def finish(self, content: Content, prepared: tuple[Sheet, int, float, str]) -> list[Artifact]:
+        """The PDF of what :meth:`prepare` made, laid out and checked by WeasyPrint."""
+        sheet, count, safe_margin, html = prepared
+        self.document = render_sheets(html, sheet, pages=count, safe_margin=safe_margin)
         self.sheet = sheet
-        return [Artifact(self.file_name, write_pdf(self.document, sheet), len(pages))]
+        return [Artifact(self.file_name, write_pdf(self.document, sheet), count)]
