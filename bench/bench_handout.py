@@ -8,6 +8,13 @@ to minute, so each run is paired with a bare ``import weasyprint`` (the floor no
 below) and printgen's own share is the median of the differences. Also times the stages in one
 process (content, import, layout, write) so a slow figure can be traced. Exit status 0 whatever
 the figures: a report, not a test.
+
+    PYTHONPATH=. python bench/bench_handout.py --cpu [--runs 9] [--against ../main]
+
+CPU time (not wall time: the machine is shared) of ``HandoutRenderer.render`` as a build's
+worker runs it: the first render in a fresh process that has imported WeasyPrint, made the
+FontConfiguration and raised the GC threshold. With ``--against``, runs alternate between this
+checkout and the other one; min and median of each.
 """
 
 from __future__ import annotations
@@ -64,11 +71,51 @@ def stages(paper: str) -> dict[str, float]:
     return {name: b - a for name, a, b in zip(names, t, t[1:])}
 
 
+# One first render, as in a build's worker (generator/build.py); prints its CPU seconds.
+_FIRST_RENDER = """
+import gc, sys, time
+from pathlib import Path
+from generator.build import load_project
+from generator.render.handout import HandoutRenderer
+from generator.render.pdf import font_config, weasyprint
+content = load_project(Path("content"))
+weasyprint()
+font_config()
+gc.set_threshold(50_000, 20, 10)
+renderer = HandoutRenderer({"paper": sys.argv[1]})
+start = time.process_time()
+renderer.render(content)
+print(time.process_time() - start)
+"""
+
+
+def cpu_runs(runs: int, paper: str, against: Path | None) -> dict[Path, list[float]]:
+    """CPU seconds of the first render in each of ``runs`` fresh processes, per checkout."""
+    roots = [PROJECT_DIR] + ([against.resolve()] if against else [])
+    seconds: dict[Path, list[float]] = {root: [] for root in roots}
+    for _ in range(runs):
+        for root in roots:
+            env = {**os.environ, "PYTHONPATH": str(root)}
+            out = subprocess.run([sys.executable, "-c", _FIRST_RENDER, paper], cwd=root, env=env, check=True,
+                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True).stdout
+            seconds[root].append(float(out))
+    return seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--paper", default="A4", choices=("A4", "B5", "A3"))
+    parser.add_argument("--cpu", action="store_true", help="CPU time of the first render in fresh processes")
+    parser.add_argument("--against", type=Path, help="with --cpu: another checkout to alternate with")
     args = parser.parse_args()
+
+    if args.cpu:
+        print(f"HandoutRenderer.render --paper {args.paper}: CPU seconds of the first render in a process")
+        for root, seconds in cpu_runs(args.runs, args.paper, args.against).items():
+            print(f"  {str(root):40s} min {min(seconds):.3f}  median {statistics.median(seconds):.3f}  n={len(seconds)}"
+                  f"   ({', '.join(f'{x:.2f}' for x in seconds)})")
+        return
 
     times, floors, pdf = cli_runs(args.runs, args.paper)
     from pypdf import PdfReader

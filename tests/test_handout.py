@@ -207,7 +207,7 @@ def test_wakan_spacing_adds_markup_not_characters():
 
     html = str(typeset("令和2年度、ICT等の活用。(a<b) 計７回"))
     assert html == (
-        '<span class="nobr">令<span class="nobr wa-lr">和2</span>年度</span>、IC<span class="wa-r">T</span>等の活用。(a&lt;b) 計７回'
+        '<span class="nobr wa-lr">令和2年度</span>、IC<span class="wa-r">T</span>等の活用。(a&lt;b) 計７回'
     )
     assert str(typeset("第ICT等")) == '<span class="nobr wa-l">第I</span>C<span class="wa-r">T</span>等'
     assert str(typeset("ICT～です")) == '<span class="nobr">ICT～</span>です'  # ～ bound, no gap
@@ -220,11 +220,13 @@ def test_dates_never_break_across_lines():
     from generator.render.typeset import TYPESET_CSS, typeset
 
     assert str(typeset("一同 令和3年3月")) == (
-        '一同 <span class="nobr">令<span class="nobr wa-lr">和3</span><span class="nobr wa-lr">年3</span>月</span>'
-    )
+        '一同 <span class="nobr wa-lr">令和3年3月</span>'
+    )  # one span: its one-digit numbers all take the gap on both sides, and ss20 changes only Latin glyphs
     # A date that starts in a 和欧間 span or ends in a ～ span takes the whole span.
     html = str(typeset("は2021年3月～令和元年"))
     assert html.startswith('<span class="nobr"><span class="nobr wa-l">は2</span>') and html.endswith('<span class="nobr">令和元年</span>')
+    # Not one span when a number has more digits (only its first and last take a gap).
+    assert str(typeset("令和10年3月")).startswith('<span class="nobr">令<span class="nobr wa-l">和1</span>')
     assert re.sub(r"<[^>]+>", "", html) == "は2021年3月～令和元年" and html.count("<span") == html.count("</span>")
 
     text = "あ" * 8 + "、令和3年3月"  # 令 would end the first line of a 10 em box

@@ -88,7 +88,7 @@ def typeset(text: str) -> Markup:
             out.append(f'<span class="nobr">{escape(m.group("before"))}{escape(m.group("tildes"))}</span>')
         pos = m.end()
     plain(len(text))
-    return Markup("".join(out))
+    return Markup(_UNIFORM_DATE.sub(_merged_date, "".join(out)))
 
 
 # A date: an era year or a four-digit year (年, 年度), with its month and day; or month and day.
@@ -113,6 +113,20 @@ def _date_marks(text: str, tokens: list[re.Match]) -> dict[int, str]:
         marks[end] = "</span>"
         marks[start] = marks.get(start, "") + '<span class="nobr">'  # after a date closing here
     return marks
+
+
+# A date span whose numbers are all one digit between kanji (令和3年3月) holds only spans that
+# set the gap on both sides, and no other Latin character: one span can turn that stylistic set
+# on for the whole date, as the sets substitute only Latin glyphs. Same glyphs, two or three
+# inline boxes fewer a date (each one costs WeasyPrint a text box and a line-layout step).
+_UNIFORM_DATE = re.compile(r'<span class="nobr">((?:[^<A-Za-z0-9%]|<span class="nobr wa-lr">[^<]*</span>)+)</span>')
+_SPAN_TAG = re.compile(r"</?span[^>]*>")
+
+
+def _merged_date(date: re.Match) -> str:
+    if "<span" not in date.group(1):
+        return date.group(0)
+    return f'<span class="nobr wa-lr">{_SPAN_TAG.sub("", date.group(1))}</span>'
 
 
 def _gapped(japanese: str, latin: str, after: bool) -> str:
