@@ -350,6 +350,9 @@ def _terminate(signum, frame) -> None:
 def main() -> None:
     """Entry point: user errors without traceback; internal errors briefly (traceback with -v)."""
     signal.signal(signal.SIGTERM, _terminate)
+    # A command makes ~10⁶ objects and keeps most of them to its end (modules, layouts):
+    # Python's default threshold (700 allocations) would walk them again and again.
+    gc.set_threshold(50_000, 20, 10)
     try:
         cli.main(prog_name="printgen", standalone_mode=False)
     except click.exceptions.Abort:

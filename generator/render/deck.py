@@ -502,7 +502,8 @@ class DeckRenderer(Renderer):
         return self.finish(content, self.prepare(content))
 
     def prepare(self, content: Content) -> tuple:
-        """The fitted slides and deck.pptx (python-pptx only, no WeasyPrint)."""
+        """deck.pptx and the HTML of the two PDFs, from the fitted slides (python-pptx and
+        Jinja only, no WeasyPrint)."""
         from generator.render import powerpoint
 
         template = self.options.get("template")
@@ -510,12 +511,12 @@ class DeckRenderer(Renderer):
         deck = powerpoint.DeckFile(template, theme)
         slides = fit(outline(content), deck.geometry())
         pptx = deck.build(slides, content.document)
-        return Artifact("deck.pptx", pptx, len(slides), "slides"), slides, deck.geometry(), deck.colours()
+        return Artifact("deck.pptx", pptx, len(slides), "slides"), pdfs_html(slides, deck.geometry(), deck.colours(), content), len(slides)
 
     def finish(self, content: Content, prepared: tuple) -> list[Artifact]:
-        """deck.pdf and slides-handout.pdf from the slides :meth:`prepare` fitted."""
-        pptx, slides, geometry, colours = prepared
-        deck_pdf, handout_pdf = render_pdfs(slides, geometry, colours, content)
+        """deck.pdf and slides-handout.pdf from the HTML :meth:`prepare` made."""
+        pptx, html, slide_count = prepared
+        deck_pdf, handout_pdf = write_pdfs(html, slide_count, content)
         return [pptx, deck_pdf, handout_pdf]
 
 
@@ -531,22 +532,29 @@ class StyleClasses(dict):
         return self.setdefault(declarations, f"s{len(self)}")
 
 
-def render_pdfs(slides, geometry, colours, content) -> tuple[Artifact, Artifact]:
-    """deck.pdf (one 16:9 page per slide) and slides-handout.pdf (A4 portrait, three slides a
-    page with memo lines), laid out and written once: while the document is written as the
-    handout, its slide pages are first copied out as deck.pdf, then drawn into the sheets."""
-    from generator.render.pdf import UA_STYLESHEET, pages_as_pdf, pages_into_boxes, render_html
+def pdfs_html(slides, geometry, colours, content) -> str:
+    """The HTML of deck.pdf and slides-handout.pdf (see templates/deck/pdfs.html)."""
     from generator.templates import environment
 
-    d, n, L = content.document, SLIDES_PER_HANDOUT_PAGE, labels()
-    html = environment().get_template("deck/pdfs.html").render(
-        geometry=geometry, colours=colours, labels=L, styles=STYLES, leading=(TITLE_LEADING, BODY_LEADING),
+    d, n = content.document, SLIDES_PER_HANDOUT_PAGE
+    return environment().get_template("deck/pdfs.html").render(
+        geometry=geometry, colours=colours, labels=labels(), styles=STYLES, leading=(TITLE_LEADING, BODY_LEADING),
         number_size=NUMBER_SIZE, style_class=StyleClasses(),
         meta=dict(title=d.title, author=d.author, date=d.date_iso), document=d,
         slides=slides, sheets=[slides[i:i + n] for i in range(0, len(slides), n)],
     )
+
+
+def write_pdfs(html: str, slide_count: int, content) -> tuple[Artifact, Artifact]:
+    """deck.pdf (one 16:9 page per slide) and slides-handout.pdf (A4 portrait, three slides a
+    page with memo lines) from :func:`pdfs_html`, laid out and written once: while the
+    document is written as the handout, its slide pages (the last ``slide_count``) are first
+    copied out as deck.pdf, then drawn into the sheets."""
+    from generator.render.pdf import UA_STYLESHEET, pages_as_pdf, pages_into_boxes, render_html
+
+    d, L = content.document, labels()
     document = render_html(html, user_agent=UA_STYLESHEET)
-    slide_pages = range(len(document.pages) - len(slides), len(document.pages))
+    slide_pages = range(len(document.pages) - slide_count, len(document.pages))
     into_boxes = pages_into_boxes(slide_pages, "slide-")
     deck = []
 

@@ -114,12 +114,19 @@ class HandoutRenderer(Renderer):
     description = "Training handout PDF: the whole text, the 4×4 overview, message cards, a worksheet."
 
     def render(self, content: Content) -> list[Artifact]:
+        return self.finish(content, self.prepare(content))
+
+    def prepare(self, content: Content) -> str:
+        """The handout's HTML (Jinja and the ``ja`` filter, no WeasyPrint)."""
+        if self.options.get("pdf_variant") not in (None, *PDF_VARIANTS):
+            raise ValueError(f"unknown PDF variant {self.options['pdf_variant']!r}")
+        return handout_html(content, PAPERS[self.options.get("paper") or "A4"])
+
+    def finish(self, content: Content, prepared: str) -> list[Artifact]:
+        """handout.pdf from the HTML :meth:`prepare` made."""
         from generator.render.pdf import UA_STYLESHEET, compact_pdf, render_html
 
-        paper = PAPERS[self.options.get("paper") or "A4"]
         variant = self.options.get("pdf_variant")
-        if variant is not None and variant not in PDF_VARIANTS:
-            raise ValueError(f"unknown PDF variant {variant!r}")
         options = {"pdf_variant": variant} if variant else {}
-        document = render_html(handout_html(content, paper), user_agent=UA_STYLESHEET)
+        document = render_html(prepared, user_agent=UA_STYLESHEET)
         return [Artifact("handout.pdf", document.write_pdf(finisher=compact_pdf, **options), len(document.pages))]
