@@ -37,17 +37,24 @@ _NOT_ASCII = re.compile(r"[^\x00-\x7f]")
 def load_project(content_dir: Path) -> Content:
     """Load and check the content, and prepare the font subsets its characters need."""
     from generator.content import load_content
+
+    content = load_content(content_dir)
+    prepare_project_fonts(content)
+    return content
+
+
+def prepare_project_fonts(content: Content) -> None:
+    """Prepare the font subsets (see :func:`generator.fonts.prepare_fonts`) for every
+    character ``content`` and the templates can print."""
     from generator.fonts import prepare_fonts
     from generator.templates import template_texts
 
-    content = load_content(content_dir)
     chars = set("".join(content.texts())) | set(POINT_MARKERS)
     chars.update(*(line for line, *_ in template_texts()))
     # Labels the renderers' code adds (e.g. 「（続き）」), scanned from the source itself.
     for source in (PROJECT_DIR / "generator").rglob("*.py"):
         chars.update(_NOT_ASCII.findall(source.read_text(encoding="utf-8")))
     prepare_fonts(chars)
-    return content
 
 
 @dataclass(frozen=True)
@@ -266,12 +273,12 @@ def build(
     if not todo:
         return [], skipped
 
-    _CONTENT = load_project(content_dir)
     results: dict[str, tuple[list[Artifact], float]] = {}
     jobs = max(1, min(jobs, len(todo)))
     if jobs > 1 and hasattr(os, "fork"):
-        _render_parallel(todo, jobs, results, progress)
+        _render_parallel(content_dir, todo, jobs, results, progress)
     else:
+        _CONTENT = load_project(content_dir)
         for renderer in todo:
             name, artifacts, seconds = _render_one(renderer)
             results[name] = artifacts, seconds
@@ -292,24 +299,32 @@ def build(
     return written, skipped
 
 
-def _render_parallel(todo: list[Renderer], jobs: int, results: dict, progress: Callable[[str], None]) -> None:
-    """Render in forked workers, the costliest first; WeasyPrint is imported first so the
-    workers inherit it. If anything stops the build (an error, Ctrl+C, SIGTERM), the workers
-    are killed at once rather than waited for."""
+def _render_parallel(content_dir: Path, todo: list[Renderer], jobs: int, results: dict,
+                     progress: Callable[[str], None]) -> None:
+    """Load the content and render it in forked workers, the costliest first; WeasyPrint is
+    imported first so the workers inherit it. If anything stops the build (an error, Ctrl+C,
+    SIGTERM), the workers are killed at once rather than waited for."""
     import gc
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
+    from generator.content import load_content
     from generator.render.pdf import font_config, weasyprint
 
+    global _CONTENT
+    _CONTENT = load_content(content_dir)
+    # The costliest first, so that the last to finish is a short one; but one whose prepare
+    # takes long after the first `jobs` (its worker would wait for it: do another first).
     by_cost = sorted(todo, key=lambda r: -r.cost)
-    # Prepared in the order the workers need them: those they start at once first, the
-    # cheapest first (the handout's HTML takes ms, the deck ~0.3 s), then the others.
-    first, rest = by_cost[:jobs], by_cost[jobs:]
-    preparing = [r for r in sorted(first, key=lambda r: r.cost) + rest if r.prepares]
-    early = _Early(preparing) if preparing else None  # before WeasyPrint is imported here
+    quick = [r for r in by_cost if not r.slow_prepare]
+    order = quick[:jobs] + [r for r in by_cost if r.slow_prepare] + quick[jobs:]
+    preparing = [r for r in order if r.prepares]  # in the order the workers need them
+    # Forked with the content loaded, before the font subsets (prepare needs none) and before
+    # WeasyPrint is imported here.
+    early = _Early(preparing) if preparing else None
     pool = None
     try:
+        prepare_project_fonts(_CONTENT)
         weasyprint()
         font_config()
         # What the workers inherit (modules, content) lives as long as they do: frozen, no
@@ -317,7 +332,7 @@ def _render_parallel(todo: list[Renderer], jobs: int, results: dict, progress: C
         gc.freeze()
         pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
                                    initializer=_start_worker, initargs=(os.getpid(),))
-        for future in as_completed([pool.submit(_render_one, renderer, early) for renderer in by_cost]):
+        for future in as_completed([pool.submit(_render_one, renderer, early) for renderer in order]):
             name, artifacts, seconds = future.result()  # re-raises a PrintgenError from the worker
             results[name] = artifacts, seconds
             progress(f"{name}: rendered in {seconds:.2f} s")

@@ -44,6 +44,10 @@ class Renderer:
     # Render time relative to the others: a parallel build starts the longest first, so the
     # last one to finish is a short one (the longest material decides the wall time).
     cost: ClassVar[float] = 1.0
+    # Whether :meth:`prepare` takes long (the deck's python-pptx work, ~0.4 s): a parallel
+    # build then starts this material after the first ones, whose workers would otherwise
+    # wait for it.
+    slow_prepare: ClassVar[bool] = False
 
     def __init__(self, options: dict | None = None):
         self.options = dict(options or {})

@@ -497,6 +497,7 @@ class DeckRenderer(Renderer):
     description = "PowerPoint lecture deck (deck.pptx), its PDF twin (deck.pdf) and slide handouts"
     template_dirs = ("deck", "ua")
     cost = 1.6
+    slow_prepare = True
 
     def render(self, content: Content) -> list[Artifact]:
         return self.finish(content, self.prepare(content))
