@@ -130,7 +130,7 @@ class DeckFile:
             _fill_title(title_shape, s, styled, align, own_look=self.template is None)
             _fill_body(body_shape, s, styled, align, own_look=self.template is None)
             if s.kind == "content" and self.number_ph is not None:
-                _add_slide_number(slide, self.number_ph, s.number)
+                _add_slide_number(slide, self.number_ph, s.number, blanks)
             # placeholders of the layout we do not use (date, footer) are not on the slide
             _fill_notes(_notes_slide(slide, blanks), s.notes)
         _set_core_properties(self.prs, document)
@@ -308,13 +308,21 @@ def _slide_number_placeholder(layout):
     return next((p for p in layout.placeholders if p.placeholder_format.type == PH.SLIDE_NUMBER), None)
 
 
-def _add_slide_number(slide, layout_ph, number: int) -> None:
+def _add_slide_number(slide, layout_ph, number: int, blanks: dict) -> None:
     """The layout's slide-number placeholder on the slide, holding a slide-number field:
-    PowerPoint keeps it right when slides move; ``number`` is what it shows until then."""
+    PowerPoint keeps it right when slides move; ``number`` is what it shows until then.
+    Made once; later slides (the same placeholders before it, so the same shape id) get a copy
+    with their own number, inserted where python-pptx's ``clone_placeholder`` inserts."""
     import copy
 
     from lxml import etree
 
+    made = blanks.get("number")
+    if made is not None:
+        sp = copy.deepcopy(made)
+        sp.find(".//a:fld[@type='slidenum']/a:t", NS).text = str(number)
+        slide.shapes._spTree.insert_element_before(sp, "p:extLst")
+        return
     slide.shapes.clone_placeholder(layout_ph)
     p = _slide_placeholder(slide, layout_ph).text_frame.paragraphs[0]._p
     fld = layout_ph.element.find(".//a:fld[@type='slidenum']", NS)
@@ -330,6 +338,7 @@ def _add_slide_number(slide, layout_ph, number: int) -> None:
     set_run_font(rpr)
     fld.find(_a("t")).text = str(number)
     p.insert(0, fld)
+    blanks["number"] = copy.deepcopy(p.getparent().getparent())  # the p:sp
 
 
 def _box(ph) -> Box:
@@ -381,11 +390,19 @@ def _set_theme(prs, theme) -> None:
 
 
 def _slide_placeholder(slide, layout_ph):
+    """The placeholder of ``slide`` with ``layout_ph``'s idx, as ``slide.placeholders[idx]``
+    finds it (the first such shape), without its XPath query for each shape on the slide."""
+    from pptx.shapes.shapetree import SlideShapeFactory
+
     idx = layout_ph.placeholder_format.idx
-    try:  # by idx: iterating slide.placeholders makes (and sorts) a proxy of each one first
-        return slide.placeholders[idx]
-    except KeyError:
-        raise AssertionError(f"placeholder idx {idx} missing on the slide") from None
+    for el in slide.shapes._spTree.iter_shape_elms():
+        ph = el.find(_PH)
+        if ph is not None and int(ph.get("idx", "0")) == idx:
+            return SlideShapeFactory(el, slide.placeholders)
+    raise AssertionError(f"placeholder idx {idx} missing on the slide")
+
+
+_PH = f"./*/{{{P}}}nvPr/{{{P}}}ph"  # a shape's placeholder element (in its p:nvSpPr, p:nvPicPr …)
 
 
 def _prepare_frame(shape, anchor: str | None = None):
