@@ -505,6 +505,9 @@ def _add_slide(prs, layout, blanks: dict):
     return slide
 
 
+NOTES_PARTNAME = "/ppt/notesSlides/notesSlide%d.xml"  # python-pptx's
+
+
 def _notes_slide(slide, blanks: dict):
     """``slide.notes_slide``, cheaper. python-pptx makes each notes slide by cloning the notes
     master's placeholders (~2 ms, mostly XPath); a new notes slide is the same XML every time,
@@ -512,10 +515,15 @@ def _notes_slide(slide, blanks: dict):
     them (``NotesSlidePart.new``: to the notes master, then to the slide, then the slide to it)."""
     import copy
 
+    from pptx.opc.packuri import PackURI
+
     blank = blanks.get("notes")
     if blank is None:
         notes = slide.notes_slide
         blanks["notes"] = copy.deepcopy(notes._element)
+        # python-pptx names it after the notes slides it finds by walking every part: only
+        # ours (the template's slides are dropped), so the n-th is notesSlide<n>.xml
+        blanks["notes_made"] = 1 if notes.part.partname == NOTES_PARTNAME % 1 else None
         return notes
     from pptx.opc.constants import CONTENT_TYPE as CT
     from pptx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -523,8 +531,13 @@ def _notes_slide(slide, blanks: dict):
 
     part = slide.part
     package = part.package
-    notes_part = NotesSlidePart(package.next_partname("/ppt/notesSlides/notesSlide%d.xml"), CT.PML_NOTES_SLIDE,
-                                package, copy.deepcopy(blank))
+    made = blanks["notes_made"]
+    if made is None:  # (not expected) python-pptx's own walk
+        partname = package.next_partname(NOTES_PARTNAME)
+    else:
+        blanks["notes_made"] = made = made + 1
+        partname = PackURI(NOTES_PARTNAME % made)
+    notes_part = NotesSlidePart(partname, CT.PML_NOTES_SLIDE, package, copy.deepcopy(blank))
     notes_part.relate_to(package.presentation_part.notes_master_part, RT.NOTES_MASTER)
     notes_part.relate_to(part, RT.SLIDE)
     part.relate_to(notes_part, RT.NOTES_SLIDE)
