@@ -256,8 +256,10 @@ def _style_default_template(prs) -> None:
     _add_rect(title_layout.shapes, "Accent line", 91, 302, 220, 4)
 
 
-def _types(layout) -> list:
-    return [ph.placeholder_format.type for ph in layout.placeholders]
+def _placeholders(layout) -> list:
+    """``(placeholder, its type)`` for each placeholder of ``layout``, in order (python-pptx
+    finds them with an XPath query a shape each time they are iterated: here once a layout)."""
+    return [(ph, ph.placeholder_format.type) for ph in layout.placeholders]
 
 
 def _is_vertical(ph) -> bool:
@@ -270,13 +272,13 @@ def _choose_layouts(prs, template: Path | None) -> dict:
     from pptx.enum.shapes import PP_PLACEHOLDER as PH
 
     layouts = [l for m in prs.slide_masters for l in m.slide_layouts]
+    placeholders = [_placeholders(l) for l in layouts]
     content = None
     best = None
-    for layout in layouts:
-        types = _types(layout)
-        titles = [p for p in layout.placeholders if p.placeholder_format.type == PH.TITLE]
-        bodies = [p for p in layout.placeholders
-                  if p.placeholder_format.type in (PH.BODY, PH.OBJECT) and not _is_vertical(p)]
+    for layout, phs in zip(layouts, placeholders):
+        types = [t for _, t in phs]
+        titles = [p for p, t in phs if t == PH.TITLE]
+        bodies = [p for p, t in phs if t in (PH.BODY, PH.OBJECT) and not _is_vertical(p)]
         if not titles or not bodies:
             continue
         others = sum(t in (PH.PICTURE, PH.CHART, PH.TABLE, PH.MEDIA_CLIP, PH.ORG_CHART) for t in types)
@@ -292,8 +294,8 @@ def _choose_layouts(prs, template: Path | None) -> dict:
             f"placeholder, such as 「タイトルとコンテンツ」(Title and Content); the deck needs one. Layouts found: {found}"
         )
     title = None
-    for layout in layouts:
-        phs = {p.placeholder_format.type: p for p in layout.placeholders}
+    for layout, phs in zip(layouts, placeholders):
+        phs = {t: p for p, t in phs}
         head = phs.get(PH.CENTER_TITLE) or phs.get(PH.TITLE)
         if head is not None and PH.SUBTITLE in phs:
             title = (layout, head, phs[PH.SUBTITLE])
