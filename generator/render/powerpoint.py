@@ -134,9 +134,7 @@ class DeckFile:
             # placeholders of the layout we do not use (date, footer) are not on the slide
             _fill_notes(_notes_slide(slide, blanks), s.notes)
         _set_core_properties(self.prs, document)
-        buf = io.BytesIO()
-        self.prs.save(buf)
-        return _normalise_zip(buf.getvalue(), _build_time(document))
+        return _save(self.prs, _build_time(document))
 
 
 # --- opening and preparing the template -------------------------------------------------
@@ -581,15 +579,34 @@ def _set_core_properties(prs, document) -> None:
     cp.comments = ""
 
 
-def _normalise_zip(data: bytes, when: dt.datetime) -> bytes:
-    """The same .pptx bytes for the same input: zipfile stamps each entry with the current time."""
-    stamp = max(when, dt.datetime(1980, 1, 1)).timetuple()[:6]
+class _StampedZip:
+    """Where python-pptx's package writer writes each item (its ``_ZipPkgWriter`` interface):
+    every entry stamped ``when``, not the current time, so the same input gives the same bytes."""
+
+    def __init__(self, zip_file: zipfile.ZipFile, when: dt.datetime):
+        self.zip_file = zip_file
+        self.stamp = max(when, dt.datetime(1980, 1, 1)).timetuple()[:6]
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        entry = zipfile.ZipInfo(pack_uri.membername, date_time=self.stamp)
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        entry.external_attr = 0o644 << 16
+        self.zip_file.writestr(entry, blob, compresslevel=9)
+
+
+def _save(prs, when: dt.datetime) -> bytes:
+    """``prs.save()`` (the same items in the same order, through python-pptx's PackageWriter) into
+    a zip of stamped entries: written once, where saving and then rewriting every entry with a
+    fixed time compressed everything twice."""
+    from pptx.opc.serialized import PackageWriter
+
+    package = prs.part.package
+    writer = PackageWriter(None, package._rels, tuple(package.iter_parts()))  # as OpcPackage.save
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            dst.writestr(entry, src.read(info.filename), compresslevel=9)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zip_file:
+        stamped = _StampedZip(zip_file, when)
+        writer._write_content_types_stream(stamped)  # as PackageWriter._write
+        writer._write_pkg_rels(stamped)
+        writer._write_parts(stamped)
     return out.getvalue()
 
