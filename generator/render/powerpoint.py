@@ -537,9 +537,10 @@ def _notes_slide(slide, blanks: dict):
     if blank is None:
         notes = slide.notes_slide
         blanks["notes"] = copy.deepcopy(notes._element)
-        # python-pptx names it after the notes slides it finds by walking every part: only
-        # ours (the template's slides are dropped), so the n-th is notesSlide<n>.xml
-        blanks["notes_made"] = 1 if notes.part.partname == NOTES_PARTNAME % 1 else None
+        # python-pptx names each new part after the names it finds by walking every part of
+        # the package (``next_partname``); walked once here, then kept up to date
+        prefix = NOTES_PARTNAME[:NOTES_PARTNAME.index("%")]
+        blanks["notes_names"] = {p.partname for p in notes.part.package.iter_parts() if p.partname.startswith(prefix)}
         return notes
     from pptx.opc.constants import CONTENT_TYPE as CT
     from pptx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -547,12 +548,10 @@ def _notes_slide(slide, blanks: dict):
 
     part = slide.part
     package = part.package
-    made = blanks["notes_made"]
-    if made is None:  # (not expected) python-pptx's own walk
-        partname = package.next_partname(NOTES_PARTNAME)
-    else:
-        blanks["notes_made"] = made = made + 1
-        partname = PackURI(NOTES_PARTNAME % made)
+    names = blanks["notes_names"]
+    partname = next(PackURI(NOTES_PARTNAME % n) for n in range(len(names) + 1, 0, -1)
+                    if NOTES_PARTNAME % n not in names)  # as OpcPackage.next_partname picks it
+    names.add(partname)
     notes_part = NotesSlidePart(partname, CT.PML_NOTES_SLIDE, package, copy.deepcopy(blank))
     notes_part.relate_to(package.presentation_part.notes_master_part, RT.NOTES_MASTER)
     notes_part.relate_to(part, RT.SLIDE)
