@@ -142,7 +142,7 @@ def wrap(text: str, width: float, size: float, metrics: FontMetrics) -> list[str
     return list(_wrap(text, width, size, metrics))
 
 
-@functools.lru_cache(maxsize=1 << 12)
+@functools.lru_cache(maxsize=256)  # (~200 bytes a character: bounded; a deck has ~130 such texts)
 def _measured_units(text: str, metrics: FontMetrics) -> tuple:
     """``text``'s newline-separated parts, their :func:`clusters` measured once in font units
     (fitting breaks the same text at many sizes and widths). Per part: the part, its units,
