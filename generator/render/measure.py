@@ -142,6 +142,35 @@ def wrap(text: str, width: float, size: float, metrics: FontMetrics) -> list[str
     return list(_wrap(text, width, size, metrics))
 
 
+@functools.lru_cache(maxsize=256)  # (~200 bytes a character: bounded; a deck has ~130 such texts)
+def _measured_units(text: str, metrics: FontMetrics) -> tuple:
+    """``text``'s newline-separated parts, their :func:`clusters` measured once in font units
+    (fitting breaks the same text at many sizes and widths). Per part: the part, its units,
+    each character's advance, and whether a 和欧間 space comes before each character. Per unit:
+    its end in the part, its advances and 和欧間 spaces (the integers :meth:`FontMetrics.width`
+    sums) with and without trailing white space, whether it is all white space, whether a
+    和欧間 space separates it from the character before it."""
+    get, upem = metrics.advances.get, metrics.units_per_em
+    parts = []
+    for part in text.split("\n"):
+        kinds = [1 if c.isascii() and c.isalnum() else 2 if ord(c) >= 0x2E80 else 0 for c in part]  # _is_latin, _is_asian
+        spaced = [False, *(a | b == 3 for a, b in zip(kinds, kinds[1:]))]  # _autospaced(part[i - 1], part[i])
+        advances = [get(ord(c), upem) for c in part]
+        units = []
+        end = 0
+        for unit in clusters(part):
+            start, end = end, end + len(unit)
+            if end - start == 1:  # most units: one Japanese character
+                advance, blank = advances[start], unit.isspace()
+                units.append((end, advance, 0, 0 if blank else advance, 0, blank, spaced[start]))
+                continue
+            kept = start + len(unit.rstrip())
+            units.append((end, sum(advances[start:end]), sum(spaced[start + 1:end]),
+                          sum(advances[start:kept]), sum(spaced[start + 1:kept]), unit.isspace(), spaced[start]))
+        parts.append((part, tuple(units), advances, spaced))
+    return tuple(parts)
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def _wrap(text: str, width: float, size: float, metrics: FontMetrics) -> tuple[str, ...]:
     """Break ``text`` into lines no wider than ``width`` points when set at ``size`` points.
@@ -149,32 +178,37 @@ def _wrap(text: str, width: float, size: float, metrics: FontMetrics) -> tuple[s
     A unit wider than a whole line (a very long Latin word) is cut by characters, as
     PowerPoint does. Spaces at a line end take no room; an explicit newline starts a new line.
     """
+    # Widths are computed as FontMetrics.width computes them (the same expression, so the same
+    # floats and line breaks), from the units measured once for every size.
     space = AUTOSPACE_EM * size
+    upem = metrics.units_per_em
     lines: list[str] = []
-    for part in text.split("\n"):
-        line, line_width = "", 0.0
-        for unit in clusters(part):
-            gap = space if line and _autospaced(line[-1], unit[0]) else 0.0
-            unit_width = metrics.width(unit, size)
-            stripped = unit.rstrip()
-            if line and line_width + gap + metrics.width(stripped, size) > width:
-                lines.append(line.rstrip())
-                line, line_width, gap = "", 0.0, 0.0
-                if unit.isspace():
+    for part, units, advances, spaced in _measured_units(text, metrics):
+        start = end = 0  # the line being filled is part[start:end]
+        line_width = 0.0
+        for unit_end, advance, autospaces, kept_advance, kept_autospaces, blank, gapped in units:
+            gap = space if end > start and gapped else 0.0
+            unit_width = advance * size / upem + autospaces * AUTOSPACE_EM * size
+            if end > start and line_width + gap + (kept_advance * size / upem + kept_autospaces * AUTOSPACE_EM * size) > width:
+                lines.append(part[start:end].rstrip())
+                start, line_width, gap = end, 0.0, 0.0
+                if blank:
+                    start = end = unit_end
                     continue
-            if not line and unit_width > width:  # cannot fit anywhere: cut it
-                for char in unit:
-                    extra = metrics.width(char, size) + (space if line and _autospaced(line[-1], char) else 0.0)
-                    if line and line_width + extra > width:
-                        lines.append(line)
-                        line, line_width = "", 0.0
-                        extra = metrics.width(char, size)
-                    line += char
+            if end == start and unit_width > width:  # cannot fit anywhere: cut it
+                for i in range(end, unit_end):
+                    char_width = advances[i] * size / upem  # (a character alone has no 和欧間 space)
+                    extra = char_width + (space if end > start and spaced[i] else 0.0)
+                    if end > start and line_width + extra > width:
+                        lines.append(part[start:end])
+                        start, line_width = end, 0.0
+                        extra = char_width
+                    end += 1
                     line_width += extra
                 continue
-            line += unit
+            end = unit_end
             line_width += gap + unit_width
-        lines.append(line.rstrip())
+        lines.append(part[start:end].rstrip())
     return tuple(lines)
 
 

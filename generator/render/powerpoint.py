@@ -120,22 +120,21 @@ class DeckFile:
 
     def build(self, slides, document) -> bytes:
         styled = self.theme is not None
+        blanks: dict = {}  # what _add_slide and _notes_slide copy
         for s in slides:
             layout, title_ph, body_ph = self.layouts[s.kind]
-            slide = self.prs.slides.add_slide(layout)
+            slide = _add_slide(self.prs, layout, blanks)
             title_shape = _slide_placeholder(slide, title_ph)
             body_shape = _slide_placeholder(slide, body_ph)
             align = None
             _fill_title(title_shape, s, styled, align, own_look=self.template is None)
             _fill_body(body_shape, s, styled, align, own_look=self.template is None)
             if s.kind == "content" and self.number_ph is not None:
-                _add_slide_number(slide, self.number_ph, s.number)
+                _add_slide_number(slide, self.number_ph, s.number, blanks)
             # placeholders of the layout we do not use (date, footer) are not on the slide
-            _fill_notes(slide, s.notes)
+            _fill_notes(_notes_slide(slide, blanks), s.notes)
         _set_core_properties(self.prs, document)
-        buf = io.BytesIO()
-        self.prs.save(buf)
-        return _normalise_zip(buf.getvalue(), _build_time(document))
+        return _save(self.prs, _build_time(document))
 
 
 # --- opening and preparing the template -------------------------------------------------
@@ -255,8 +254,10 @@ def _style_default_template(prs) -> None:
     _add_rect(title_layout.shapes, "Accent line", 91, 302, 220, 4)
 
 
-def _types(layout) -> list:
-    return [ph.placeholder_format.type for ph in layout.placeholders]
+def _placeholders(layout) -> list:
+    """``(placeholder, its type)`` for each placeholder of ``layout``, in order (python-pptx
+    finds them with an XPath query a shape each time they are iterated: here once a layout)."""
+    return [(ph, ph.placeholder_format.type) for ph in layout.placeholders]
 
 
 def _is_vertical(ph) -> bool:
@@ -269,13 +270,13 @@ def _choose_layouts(prs, template: Path | None) -> dict:
     from pptx.enum.shapes import PP_PLACEHOLDER as PH
 
     layouts = [l for m in prs.slide_masters for l in m.slide_layouts]
+    placeholders = [_placeholders(l) for l in layouts]
     content = None
     best = None
-    for layout in layouts:
-        types = _types(layout)
-        titles = [p for p in layout.placeholders if p.placeholder_format.type == PH.TITLE]
-        bodies = [p for p in layout.placeholders
-                  if p.placeholder_format.type in (PH.BODY, PH.OBJECT) and not _is_vertical(p)]
+    for layout, phs in zip(layouts, placeholders):
+        types = [t for _, t in phs]
+        titles = [p for p, t in phs if t == PH.TITLE]
+        bodies = [p for p, t in phs if t in (PH.BODY, PH.OBJECT) and not _is_vertical(p)]
         if not titles or not bodies:
             continue
         others = sum(t in (PH.PICTURE, PH.CHART, PH.TABLE, PH.MEDIA_CLIP, PH.ORG_CHART) for t in types)
@@ -291,8 +292,8 @@ def _choose_layouts(prs, template: Path | None) -> dict:
             f"placeholder, such as 「タイトルとコンテンツ」(Title and Content); the deck needs one. Layouts found: {found}"
         )
     title = None
-    for layout in layouts:
-        phs = {p.placeholder_format.type: p for p in layout.placeholders}
+    for layout, phs in zip(layouts, placeholders):
+        phs = {t: p for p, t in phs}
         head = phs.get(PH.CENTER_TITLE) or phs.get(PH.TITLE)
         if head is not None and PH.SUBTITLE in phs:
             title = (layout, head, phs[PH.SUBTITLE])
@@ -307,13 +308,21 @@ def _slide_number_placeholder(layout):
     return next((p for p in layout.placeholders if p.placeholder_format.type == PH.SLIDE_NUMBER), None)
 
 
-def _add_slide_number(slide, layout_ph, number: int) -> None:
+def _add_slide_number(slide, layout_ph, number: int, blanks: dict) -> None:
     """The layout's slide-number placeholder on the slide, holding a slide-number field:
-    PowerPoint keeps it right when slides move; ``number`` is what it shows until then."""
+    PowerPoint keeps it right when slides move; ``number`` is what it shows until then.
+    Made once; later slides (the same placeholders before it, so the same shape id) get a copy
+    with their own number, inserted where python-pptx's ``clone_placeholder`` inserts."""
     import copy
 
     from lxml import etree
 
+    made = blanks.get("number")
+    if made is not None:
+        sp = copy.deepcopy(made)
+        sp.find(".//a:fld[@type='slidenum']/a:t", NS).text = str(number)
+        slide.shapes._spTree.insert_element_before(sp, "p:extLst")
+        return
     slide.shapes.clone_placeholder(layout_ph)
     p = _slide_placeholder(slide, layout_ph).text_frame.paragraphs[0]._p
     fld = layout_ph.element.find(".//a:fld[@type='slidenum']", NS)
@@ -329,6 +338,7 @@ def _add_slide_number(slide, layout_ph, number: int) -> None:
     set_run_font(rpr)
     fld.find(_a("t")).text = str(number)
     p.insert(0, fld)
+    blanks["number"] = copy.deepcopy(p.getparent().getparent())  # the p:sp
 
 
 def _box(ph) -> Box:
@@ -380,11 +390,19 @@ def _set_theme(prs, theme) -> None:
 
 
 def _slide_placeholder(slide, layout_ph):
+    """The placeholder of ``slide`` with ``layout_ph``'s idx, as ``slide.placeholders[idx]``
+    finds it (the first such shape), without its XPath query for each shape on the slide."""
+    from pptx.shapes.shapetree import SlideShapeFactory
+
     idx = layout_ph.placeholder_format.idx
-    try:  # by idx: iterating slide.placeholders makes (and sorts) a proxy of each one first
-        return slide.placeholders[idx]
-    except KeyError:
-        raise AssertionError(f"placeholder idx {idx} missing on the slide") from None
+    for el in slide.shapes._spTree.iter_shape_elms():
+        ph = el.find(_PH)
+        if ph is not None and int(ph.get("idx", "0")) == idx:
+            return SlideShapeFactory(el, slide.placeholders)
+    raise AssertionError(f"placeholder idx {idx} missing on the slide")
+
+
+_PH = f"./*/{{{P}}}nvPr/{{{P}}}ph"  # a shape's placeholder element (in its p:nvSpPr, p:nvPicPr …)
 
 
 def _prepare_frame(shape, anchor: str | None = None):
@@ -406,21 +424,37 @@ def _paragraph(tf, first: bool):
 
 
 def _add_runs(p, text: str, size: float, bold: bool = False, colour: str | None = None) -> None:
-    """``text`` as runs of ``p``; a newline becomes a line break (a:br)."""
+    """``text`` as runs of ``p``; a newline becomes a line break (a:br).
+
+    The elements are made here as python-pptx and :func:`set_run_font` make them on a new run
+    (``add_run``, ``run.text``, ``get_or_add_rPr``: the same children, attributes in the same
+    order, the text escaped by python-pptx's own function), at a fraction of the cost."""
+    from pptx.oxml.text import CT_RegularTextRun
+
+    escape = CT_RegularTextRun._escape_ctrl_chars
+    p_el = p._p
+    end = p_el.find(_a("endParaRPr"))  # python-pptx adds a run before it (a line break goes last)
+    sz = _pts(size)
     for i, line in enumerate(text.split("\n")):
         if i:
-            br = _sub(p._p, "br")
-            rpr = _sub(br, "rPr", sz=_pts(size))
-            set_run_font(rpr)
-        run = p.add_run()
-        run.text = line
-        rpr = run._r.get_or_add_rPr()
-        rpr.set("sz", _pts(size))
-        rpr.set("b", "1" if bold else "0")
+            _font_children(_sub(_sub(p_el, "br"), "rPr", sz=sz, lang="ja-JP", altLang="en-US"))
+        if end is None:
+            r = _sub(p_el, "r")
+        else:
+            r = p_el.makeelement(_a("r"), {})
+            end.addprevious(r)
+        rpr = _sub(r, "rPr", sz=sz, b="1" if bold else "0", lang="ja-JP", altLang="en-US")
         if colour:
-            fill = _sub(rpr, "solidFill")
-            _sub(fill, "schemeClr", val=colour)
-        set_run_font(rpr)
+            _sub(_sub(rpr, "solidFill"), "schemeClr", val=colour)
+        _font_children(rpr)
+        _sub(r, "t").text = escape(line)
+
+
+def _font_children(rpr, family: str = FAMILY) -> None:
+    """The typeface elements :func:`set_run_font` adds to a new run's ``a:rPr`` (which has its
+    ``lang`` and ``altLang`` already, and no typeface or later child)."""
+    for tag in ("latin", "ea", "cs"):
+        _sub(rpr, tag, typeface=family)
 
 
 def _set_ppr(p, *, pitch: float, before: float, align: str | None, mar_l: float = 0, indent: float = 0,
@@ -468,8 +502,65 @@ def _fill_body(shape, s, styled: bool, align: str | None, own_look: bool) -> Non
         _add_runs(p, para.shown, size, bold=st.bold, colour="accent1" if styled and st.accent else None)
 
 
-def _fill_notes(slide, notes: str) -> None:
-    tf = slide.notes_slide.notes_text_frame
+def _add_slide(prs, layout, blanks: dict):
+    """``prs.slides.add_slide(layout)``, cheaper. python-pptx clones the layout's placeholders
+    onto each new slide (~1.5 ms a slide, mostly XPath); the clones are the same on every new
+    slide of a layout, so each later slide gets copies of the first one's, in the same order."""
+    import copy
+
+    shapes = blanks.get(layout.part)
+    if shapes is None:
+        slide = prs.slides.add_slide(layout)
+        blanks[layout.part] = [copy.deepcopy(el) for el in slide.shapes._spTree.iter_shape_elms()]
+        return slide
+    r_id, slide = prs.part.add_slide(layout)  # as Slides.add_slide does, with copied placeholders
+    tree = slide.shapes._spTree
+    for el in shapes:
+        tree.append(copy.deepcopy(el))
+    prs.slides._sldIdLst.add_sldId(r_id)
+    return slide
+
+
+NOTES_PARTNAME = "/ppt/notesSlides/notesSlide%d.xml"  # python-pptx's
+
+
+def _notes_slide(slide, blanks: dict):
+    """``slide.notes_slide``, cheaper. python-pptx makes each notes slide by cloning the notes
+    master's placeholders (~2 ms, mostly XPath); a new notes slide is the same XML every time,
+    so later ones are copies of the first one as it was made, related as python-pptx relates
+    them (``NotesSlidePart.new``: to the notes master, then to the slide, then the slide to it)."""
+    import copy
+
+    from pptx.opc.packuri import PackURI
+
+    blank = blanks.get("notes")
+    if blank is None:
+        notes = slide.notes_slide
+        blanks["notes"] = copy.deepcopy(notes._element)
+        # python-pptx names each new part after the names it finds by walking every part of
+        # the package (``next_partname``); walked once here, then kept up to date
+        prefix = NOTES_PARTNAME[:NOTES_PARTNAME.index("%")]
+        blanks["notes_names"] = {p.partname for p in notes.part.package.iter_parts() if p.partname.startswith(prefix)}
+        return notes
+    from pptx.opc.constants import CONTENT_TYPE as CT
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+    from pptx.parts.slide import NotesSlidePart
+
+    part = slide.part
+    package = part.package
+    names = blanks["notes_names"]
+    partname = next(PackURI(NOTES_PARTNAME % n) for n in range(len(names) + 1, 0, -1)
+                    if NOTES_PARTNAME % n not in names)  # as OpcPackage.next_partname picks it
+    names.add(partname)
+    notes_part = NotesSlidePart(partname, CT.PML_NOTES_SLIDE, package, copy.deepcopy(blank))
+    notes_part.relate_to(package.presentation_part.notes_master_part, RT.NOTES_MASTER)
+    notes_part.relate_to(part, RT.SLIDE)
+    part.relate_to(notes_part, RT.NOTES_SLIDE)
+    return slide.notes_slide
+
+
+def _fill_notes(notes_slide, notes: str) -> None:
+    tf = notes_slide.notes_text_frame
     for i, line in enumerate(notes.split("\n")):
         p = _paragraph(tf, i == 0)
         if line:
@@ -503,15 +594,34 @@ def _set_core_properties(prs, document) -> None:
     cp.comments = ""
 
 
-def _normalise_zip(data: bytes, when: dt.datetime) -> bytes:
-    """The same .pptx bytes for the same input: zipfile stamps each entry with the current time."""
-    stamp = max(when, dt.datetime(1980, 1, 1)).timetuple()[:6]
+class _StampedZip:
+    """Where python-pptx's package writer writes each item (its ``_ZipPkgWriter`` interface):
+    every entry stamped ``when``, not the current time, so the same input gives the same bytes."""
+
+    def __init__(self, zip_file: zipfile.ZipFile, when: dt.datetime):
+        self.zip_file = zip_file
+        self.stamp = max(when, dt.datetime(1980, 1, 1)).timetuple()[:6]
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        entry = zipfile.ZipInfo(pack_uri.membername, date_time=self.stamp)
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        entry.external_attr = 0o644 << 16
+        self.zip_file.writestr(entry, blob, compresslevel=9)
+
+
+def _save(prs, when: dt.datetime) -> bytes:
+    """``prs.save()`` (the same items in the same order, through python-pptx's PackageWriter) into
+    a zip of stamped entries: written once, where saving and then rewriting every entry with a
+    fixed time compressed everything twice."""
+    from pptx.opc.serialized import PackageWriter
+
+    package = prs.part.package
+    writer = PackageWriter(None, package._rels, tuple(package.iter_parts()))  # as OpcPackage.save
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            dst.writestr(entry, src.read(info.filename), compresslevel=9)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zip_file:
+        stamped = _StampedZip(zip_file, when)
+        writer._write_content_types_stream(stamped)  # as PackageWriter._write
+        writer._write_pkg_rels(stamped)
+        writer._write_parts(stamped)
     return out.getvalue()
 
