@@ -382,8 +382,28 @@ def _intact(path: Path) -> bool:
 
 
 def _make_subsets(folder: Path, codes: list[int]) -> Path:
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=".subset-", dir=folder.parent))
+    except OSError:
+        work = Path(tempfile.mkdtemp(prefix="printgen-subset-"))
+        folder = work
+    options = _subset_options()
+
+    def make(face: Face) -> None:
+        _save_subset(_subset_face(face, codes, options), work / face.file)
+
+    for_each_face(make, FACES)
+    if work != folder:
+        try:
+            os.replace(work, folder)
+        except OSError:  # another process made it first
+            shutil.rmtree(work, ignore_errors=True)
+    return folder
+
+
+def _subset_options():
     from fontTools import subset
-    from fontTools.ttLib import TTFont
 
     options = subset.Options()
     # fontTools' default features less the vertical ones: what horizontal Japanese needs
@@ -395,27 +415,56 @@ def _make_subsets(folder: Path, codes: list[int]) -> Path:
     options.notdef_outline = True
     options.hinting = False  # screen hinting is useless in PDF and print; dropping it halves the size
     options.drop_tables += ["meta", "DSIG", "vhea", "vmtx", "VORG"]
-    try:
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=".subset-", dir=folder.parent))
-    except OSError:
-        work = Path(tempfile.mkdtemp(prefix="printgen-subset-"))
-        folder = work
-    def make(face: Face) -> None:
-        font = TTFont(face.path)
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(unicodes=codes)
-        subsetter.subset(font)
-        add_wakan_alternates(font)
-        font.save(work / face.file)
+    return options
 
-    for_each_face(make, FACES)
-    if work != folder:
-        try:
-            os.replace(work, folder)
-        except OSError:  # another process made it first
-            shutil.rmtree(work, ignore_errors=True)
-    return folder
+
+def _subset_face(face: Face, codes: list[int], options):
+    """The TTFont of ``face`` subset to ``codes``, with :func:`add_wakan_alternates`."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(face.path, lazy=True)
+    if font["post"].formatType == 3:
+        # No glyph names in the font: fontTools would make them up from the cmap (~0.1 s a
+        # CJK face). Names by glyph id instead; the subset keeps none (post format 3), so its
+        # bytes are the same.
+        font.setGlyphOrder([".notdef"] + [f"glyph{gid:05d}" for gid in range(1, font["maxp"].numGlyphs)])
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=codes)
+    subsetter.subset(font)
+    add_wakan_alternates(font)
+    return font
+
+
+def _save_subset(font, path: Path) -> None:
+    """``font.save(path)``, the same bytes, without compiling the unchanged glyphs' points again.
+
+    fontTools recomputes bounding boxes on save: it decompiles every glyph and compiles its
+    points again (~0.1 s a CJK subset), which gives back the bytes the glyph had when its
+    stored box is right and its points were compiled as fontTools does (true of every glyph of
+    the bundled fonts: tests/test_fonts.py). So the boxes and the maxp and hhea values are
+    computed here as save would, and a glyph whose computed box is the stored one is kept as read.
+    """
+    from fontTools.ttLib.tables._g_l_y_f import Glyph
+
+    glyf = font["glyf"]
+    kept, done = {}, set()
+    for name in font.getGlyphOrder():
+        glyph = glyf.glyphs[name]
+        data = getattr(glyph, "data", None)
+        glyph.expand(glyf)
+        if glyph.numberOfContours == 0:
+            continue
+        stored = data and (glyph.xMin, glyph.yMin, glyph.xMax, glyph.yMax)
+        glyph.recalcBounds(glyf, boundsDone=done)
+        if stored and glyph.numberOfContours > 0 and stored == (glyph.xMin, glyph.yMin, glyph.xMax, glyph.yMax):
+            kept[name] = data
+    font["maxp"].recalc(font)  # with the head table's box and flags
+    font["hhea"].recalc(font)
+    for name, data in kept.items():
+        glyf.glyphs[name] = Glyph(data)
+    font.recalcBBoxes = False
+    font.save(path)
 
 
 def add_wakan_alternates(font) -> None:
