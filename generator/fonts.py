@@ -382,8 +382,28 @@ def _intact(path: Path) -> bool:
 
 
 def _make_subsets(folder: Path, codes: list[int]) -> Path:
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=".subset-", dir=folder.parent))
+    except OSError:
+        work = Path(tempfile.mkdtemp(prefix="printgen-subset-"))
+        folder = work
+    options = _subset_options()
+
+    def make(face: Face) -> None:
+        _save_subset(_subset_face(face, codes, options), work / face.file)
+
+    for_each_face(make, FACES)
+    if work != folder:
+        try:
+            os.replace(work, folder)
+        except OSError:  # another process made it first
+            shutil.rmtree(work, ignore_errors=True)
+    return folder
+
+
+def _subset_options():
     from fontTools import subset
-    from fontTools.ttLib import TTFont
 
     options = subset.Options()
     # fontTools' default features less the vertical ones: what horizontal Japanese needs
@@ -395,27 +415,68 @@ def _make_subsets(folder: Path, codes: list[int]) -> Path:
     options.notdef_outline = True
     options.hinting = False  # screen hinting is useless in PDF and print; dropping it halves the size
     options.drop_tables += ["meta", "DSIG", "vhea", "vmtx", "VORG"]
-    try:
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=".subset-", dir=folder.parent))
-    except OSError:
-        work = Path(tempfile.mkdtemp(prefix="printgen-subset-"))
-        folder = work
-    def make(face: Face) -> None:
-        font = TTFont(face.path)
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(unicodes=codes)
-        subsetter.subset(font)
-        add_wakan_alternates(font)
-        font.save(work / face.file)
+    return options
 
-    for_each_face(make, FACES)
-    if work != folder:
-        try:
-            os.replace(work, folder)
-        except OSError:  # another process made it first
-            shutil.rmtree(work, ignore_errors=True)
-    return folder
+
+def _subset_face(face: Face, codes: list[int], options):
+    """The TTFont of ``face`` subset to ``codes``, with :func:`add_wakan_alternates`."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(face.path, lazy=True)
+    if font["post"].formatType == 3:
+        # No glyph names in the font: fontTools would make them up from the cmap (~0.1 s a
+        # CJK face). Names by glyph id instead; the subset keeps none (post format 3), so its
+        # bytes are the same.
+        font.setGlyphOrder([".notdef"] + [f"glyph{gid:05d}" for gid in range(1, font["maxp"].numGlyphs)])
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=codes)
+    subsetter.subset(font)
+    add_wakan_alternates(font)
+    return font
+
+
+def _save_subset(font, path: Path) -> None:
+    """``font.save(path)``, the same bytes, without decoding and compiling again the points of
+    the glyphs it keeps as they were read.
+
+    To recompute bounding boxes and the maxp and hhea values, fontTools decodes every glyph's
+    points and compiles them again (~0.15 s a CJK subset), which gives back the glyph's own
+    bytes when its stored box is right and its points were compiled as fontTools does: true
+    of every glyph of the bundled fonts (tests/test_fonts.py). So those glyphs answer with
+    their stored box and point count, and compile to the bytes they were read from.
+    """
+    stored_glyph = _stored_glyph_class()
+    glyf = font["glyf"]
+    for name, glyph in glyf.glyphs.items():
+        data = getattr(glyph, "data", None)
+        if data and struct.unpack_from(">h", data)[0] > 0:  # a simple glyph, not decoded
+            glyf.glyphs[name] = stored_glyph(data)
+    font.save(path)
+
+
+@functools.lru_cache(maxsize=None)
+def _stored_glyph_class():
+    from fontTools.ttLib.tables._g_l_y_f import Glyph
+
+    class StoredGlyph(Glyph):
+        """A simple glyph as read (see :func:`_save_subset`)."""
+
+        def __init__(self, data: bytes):
+            self.numberOfContours, self.xMin, self.yMin, self.xMax, self.yMax = struct.unpack_from(">5h", data)
+            self.points = struct.unpack_from(">H", data, 8 + 2 * self.numberOfContours)[0] + 1  # last end point + 1
+            self.stored = data
+
+        def getMaxpValues(self):
+            return self.points, self.numberOfContours
+
+        def recalcBounds(self, glyfTable, *, boundsDone=None):
+            pass
+
+        def compile(self, glyfTable, recalcBBoxes=True, **kwargs):
+            return self.stored
+
+    return StoredGlyph
 
 
 def add_wakan_alternates(font) -> None:
