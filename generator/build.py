@@ -43,7 +43,7 @@ def load_project(content_dir: Path) -> Content:
     return content
 
 
-def prepare_project_fonts(content: Content) -> None:
+def prepare_project_fonts(content: Content) -> Path:
     """Prepare the font subsets (see :func:`generator.fonts.prepare_fonts`) for every
     character ``content`` and the templates can print."""
     from generator.fonts import prepare_fonts
@@ -54,7 +54,7 @@ def prepare_project_fonts(content: Content) -> None:
     # Labels the renderers' code adds (e.g. 「（続き）」), scanned from the source itself.
     for source in (PROJECT_DIR / "generator").rglob("*.py"):
         chars.update(_NOT_ASCII.findall(source.read_text(encoding="utf-8")))
-    prepare_fonts(chars)
+    return prepare_fonts(chars)
 
 
 @dataclass(frozen=True)
@@ -174,64 +174,94 @@ def _render_one(renderer: Renderer, early: "_Early | None" = None) -> tuple[str,
 
 
 class _Early:
-    """The :meth:`~generator.render.Renderer.prepare` part of some renderers, run in a process
-    forked before the parent imports WeasyPrint (so it overlaps that import; it must not use
-    WeasyPrint). Each result is pickled to its own unnamed temporary file as soon as it is
-    ready, and announced by a byte on that renderer's own pipe; the worker that finishes the
-    renderer waits on that pipe only (forked workers inherit the files and the pipes' read
-    ends, not their write ends). Files, not the pipes themselves: the child never waits for a
-    reader; unnamed: nothing is left behind whatever stops the build."""
+    """The project's loading (content, font subsets) and the :meth:`~generator.render.Renderer.prepare`
+    part of some renderers, run in a process forked before the parent imports WeasyPrint (so
+    they overlap that import; it must not use WeasyPrint).
 
-    def __init__(self, renderers: list[Renderer]):
-        import pickle
+    Each result (first the project's, named :data:`PROJECT`, then each renderer's) is pickled
+    to its own unnamed temporary file as soon as it is ready, and announced by a byte on its
+    own pipe; whoever needs it waits on that pipe only (forked workers inherit the files and
+    the pipes' read ends, not their write ends). Files, not the pipes themselves: the child
+    never waits for a reader; unnamed: nothing is left behind whatever stops the build."""
 
+    PROJECT = "<project>"  # the content and the font subsets' folder
+
+    def __init__(self, content_dir: Path, renderers: list[Renderer]):
         self.names = tuple(r.name for r in renderers)
-        self._files = {name: _unnamed_file() for name in self.names}  # descriptors
-        self._pipes = {name: os.pipe() for name in self.names}
-        self._results: dict[str, tuple[object, float]] = {}
+        channels = (self.PROJECT, *self.names)
+        self._files = {name: _unnamed_file() for name in channels}  # descriptors
+        self._pipes = {name: os.pipe() for name in channels}
+        self._results: dict[str, object] = {}
         self.pid = os.fork()
-        if self.pid == 0:  # the child: prepare, send, exit without running the parent's exit code
+        if self.pid == 0:  # the child: load, prepare, send, exit without running the parent's exit code
             status = 1
             try:
                 for read, _ in self._pipes.values():
                     os.close(read)
                 _start_worker(os.getppid())
-                for renderer in renderers:
-                    start = time.perf_counter()
-                    try:
-                        result = ("ok", (renderer.prepare(_CONTENT), time.perf_counter() - start))
-                        data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-                    except Exception as exc:  # re-raised in the worker that reads it (a PrintgenError for the user)
-                        try:
-                            data = pickle.dumps(("error", exc))
-                        except Exception:
-                            data = pickle.dumps(("error", RuntimeError(f"preparing {renderer.name}: {exc!r}")))
-                    view = memoryview(data)
-                    while view:
-                        view = view[os.write(self._files[renderer.name], view):]
-                    write = self._pipes[renderer.name][1]
-                    os.write(write, b"1")
-                    os.close(write)
+                self._child(content_dir, renderers)
                 status = 0
             finally:
                 os._exit(status)
         for _, write in self._pipes.values():
             os.close(write)
 
-    def result(self, name: str) -> tuple[object, float]:
-        """What ``name``'s prepare returned and the seconds it took (blocks until it is ready)."""
+    def _child(self, content_dir: Path, renderers: list[Renderer]) -> None:
+        from generator.content import load_content
+
+        global _CONTENT
+        try:
+            _CONTENT = load_content(content_dir)
+            self._send(self.PROJECT, ("ok", (_CONTENT, prepare_project_fonts(_CONTENT))))
+        except Exception as exc:  # raised again in the parent (a PrintgenError for the user)
+            self._send(self.PROJECT, ("error", exc))
+            return
+        for renderer in renderers:
+            start = time.perf_counter()
+            try:
+                self._send(renderer.name, ("ok", (renderer.prepare(_CONTENT), time.perf_counter() - start)))
+            except Exception as exc:  # raised again in the worker that reads it
+                self._send(renderer.name, ("error", exc))
+
+    def _send(self, name: str, result: tuple) -> None:
+        import pickle
+
+        try:
+            data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:
+            data = pickle.dumps(("error", RuntimeError(f"{name}: {result[1]!r} cannot be sent ({exc})")))
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self._files[name], view):]
+        write = self._pipes[name][1]
+        os.write(write, b"1")
+        os.close(write)
+
+    def _receive(self, name: str, keep: bool = True) -> object:
+        """What was sent for ``name`` (blocks until it is ready); an error sent is raised.
+        Kept for the next call unless ``keep`` is false (this object goes to every worker)."""
         import pickle
 
         if name not in self._results:
             read = self._pipes[name][0]
             if os.read(read, 1) != b"1":  # end of file: the child stopped first
-                raise RuntimeError(f"preparing {name}: the process stopped without a result")
+                raise RuntimeError(f"{name}: the process preparing it stopped without a result")
             fd = self._files[name]  # its offset is shared with the child: read from 0
             kind, value = pickle.loads(os.pread(fd, os.fstat(fd).st_size, 0))
             if kind == "error":
                 raise value
+            if not keep:
+                return value
             self._results[name] = value
         return self._results[name]
+
+    def project(self) -> tuple[Content, Path]:
+        """The content and the font subsets' folder (blocks until the child has them)."""
+        return self._results.pop(self.PROJECT, None) or self._receive(self.PROJECT, keep=False)
+
+    def result(self, name: str) -> tuple[object, float]:
+        """What ``name``'s prepare returned and the seconds it took (blocks until it is ready)."""
+        return self._receive(name)
 
     def close(self) -> None:
         """Reap the child (killed first if it is still running, e.g. when the build failed)."""
@@ -308,24 +338,23 @@ def _render_parallel(content_dir: Path, todo: list[Renderer], jobs: int, results
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    from generator.content import load_content
+    from generator.fonts import use_subsets
     from generator.render.pdf import font_config, weasyprint
 
     global _CONTENT
-    _CONTENT = load_content(content_dir)
     # The costliest first, so that the last to finish is a short one; but one whose prepare
     # takes long after the first `jobs` (its worker would wait for it: do another first).
     by_cost = sorted(todo, key=lambda r: -r.cost)
     quick = [r for r in by_cost if not r.slow_prepare]
     order = quick[:jobs] + [r for r in by_cost if r.slow_prepare] + quick[jobs:]
     preparing = [r for r in order if r.prepares]  # in the order the workers need them
-    # Forked with the content loaded, before the font subsets (prepare needs none) and before
-    # WeasyPrint is imported here.
-    early = _Early(preparing) if preparing else None
+    # The early process loads the content and prepares while WeasyPrint is imported here.
+    early = _Early(content_dir, preparing)
     pool = None
     try:
-        prepare_project_fonts(_CONTENT)
-        weasyprint()
+        weasyprint()  # fontconfig pointed at fonts/ until the subsets' folder is known
+        _CONTENT, fonts = early.project()
+        use_subsets(fonts)  # before font_config(): FontConfiguration reads fontconfig's file
         font_config()
         # What the workers inherit (modules, content) lives as long as they do: frozen, no
         # collection in a worker walks it again, and its memory pages stay shared.
@@ -345,8 +374,7 @@ def _render_parallel(content_dir: Path, todo: list[Renderer], jobs: int, results
             pool.shutdown(wait=False, cancel_futures=True)
         raise
     finally:
-        if early is not None:
-            early.close()
+        early.close()
         gc.unfreeze()  # `watch` builds again in this process
 
 

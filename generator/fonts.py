@@ -561,12 +561,20 @@ def fontconfig_file(font_dir: Path) -> Path:
     return conf
 
 
+def use_subsets(folder: Path) -> None:
+    """Render with the font subsets in ``folder`` (made by :func:`prepare_fonts`, maybe in
+    another process): fontconfig is pointed at it (see :func:`use_bundled_fonts_only`)."""
+    global _render_font_dir
+    _render_font_dir = folder
+    use_bundled_fonts_only()
+
+
 def use_bundled_fonts_only() -> None:
     """Make fontconfig (and so Pango and WeasyPrint) see only the bundled fonts.
 
     Uses the subsets made by :func:`prepare_fonts` when it ran, else the full fonts in fonts/.
-    Must run before WeasyPrint is imported: fontconfig reads FONTCONFIG_FILE once, when it
-    first initialises.
+    Must run before WeasyPrint is imported, and again before its FontConfiguration is made
+    when the folder changed: each FontConfiguration reads FONTCONFIG_FILE when it is made.
     """
     os.environ["FONTCONFIG_FILE"] = str(fontconfig_file(_render_font_dir or FONTS_DIR))
 
