@@ -246,3 +246,50 @@ def _check_complete(out, reference):
     for name in ("deck.pdf", "slides-handout.pdf"):
         assert len(pdf_reader(out / name).pages) == len(pdf_reader(reference / name).pages)
     assert len(Presentation(str(out / "deck.pptx")).slides) == len(Presentation(str(reference / "deck.pptx")).slides)
+
+
+# Two builds in one process, as `printgen watch` makes them; the second prints a character the
+# first content did not have, so its font subsets are new ones.
+_TWO_BUILDS = """
+import shutil, sys
+from pathlib import Path
+from generator.build import build
+from generator.render import load_renderers
+content, out, edited, jobs = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
+cards = load_renderers()["cards"]
+build(content, [cards()], out, jobs=jobs)
+shutil.copy(edited, content / "messages.yaml")
+build(content, [cards()], out, jobs=jobs)
+"""
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_character_new_to_the_content_is_drawn_in_the_next_build_of_a_process(tmp_path, jobs):
+    """`watch` builds again in its process: the fonts WeasyPrint uses must be the new subsets,
+    or the new character is drawn as .notdef (a box)."""
+    import io
+    import re
+
+    from fontTools.ttLib import TTFont
+
+    new = "鬱"  # in the bundled fonts, not in the content
+    shutil.copytree(CONTENT_DIR, tmp_path / "content")
+    text = (tmp_path / "content" / "messages.yaml").read_text(encoding="utf-8")
+    assert new not in "".join(p.read_text(encoding="utf-8") for p in CONTENT_DIR.glob("*.yaml"))
+    end = text.index("。", text.index("body:"))
+    (tmp_path / "edited.yaml").write_text(text[:end] + new + text[end:], encoding="utf-8")
+    subprocess.run([sys.executable, "-c", _TWO_BUILDS, tmp_path / "content", tmp_path / "out", tmp_path / "edited.yaml", str(jobs)],
+                   check=True, cwd=PROJECT_DIR, env={**os.environ, "PYTHONPATH": str(PROJECT_DIR)}, timeout=120)
+    page = pdf_reader(tmp_path / "out" / "cards.pdf").pages[0]
+    drawn = []
+    for font in page["/Resources"]["/Font"].values():
+        font = font.get_object()
+        cmap = font["/ToUnicode"].get_object().get_data().decode("latin-1")
+        gids = [int(g, 16) for g, u in re.findall(r"<([0-9a-f]{4})> <([0-9a-f]{4})>\n", cmap, re.I) if chr(int(u, 16)) == new]
+        gids += [int(a, 16) + ord(new) - int(u, 16) for a, b, u in re.findall(r"<([0-9a-f]{4})> <([0-9a-f]{4})> <([0-9a-f]{4})>", cmap, re.I)
+                 if 0 <= ord(new) - int(u, 16) <= int(b, 16) - int(a, 16)]
+        if gids:
+            program = TTFont(io.BytesIO(font["/DescendantFonts"][0].get_object()["/FontDescriptor"]["/FontFile2"].get_object().get_data()))
+            glyf = program["glyf"]
+            drawn += [gid < len(program.getGlyphOrder()) and glyf[program.getGlyphName(gid)].numberOfContours != 0 for gid in gids]
+    assert drawn and all(drawn), drawn

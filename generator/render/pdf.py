@@ -132,10 +132,18 @@ class _Deferred:
         return getattr(self._made, name)
 
 
-@functools.lru_cache(maxsize=None)
 def font_config():
-    """One FontConfiguration shared by every document of the process (saves time per document)."""
+    """The FontConfiguration of the font subsets :func:`generator.fonts.prepare_fonts` made
+    last, shared by every document of the process that uses them (saves time a document).
+    A new set of subsets (`watch`: a character new to the content) gets a new one: each reads
+    fontconfig's file when made, and the old one has no glyph for the new character."""
     weasyprint()  # imported set up, before any of its modules
+    use_bundled_fonts_only()
+    return _font_config(os.environ["FONTCONFIG_FILE"])
+
+
+@functools.lru_cache(maxsize=None)
+def _font_config(fontconfig_file: str):
     from weasyprint.text.fonts import FontConfiguration
 
     return FontConfiguration()
