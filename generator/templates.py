@@ -49,7 +49,7 @@ def environment(templates_dir: Path = TEMPLATES_DIR):
             try:
                 return super().get_template(name, *args, **kwargs)
             except jinja2.TemplateNotFound as exc:
-                raise _MissingTemplate(templates_dir / exc.name) from None
+                raise MissingTemplate(templates_dir / exc.name) from None
 
         def handle_exception(self, source=None):
             """Called by Jinja for any error compiling or rendering a template."""
@@ -59,7 +59,7 @@ def environment(templates_dir: Path = TEMPLATES_DIR):
                 raise _template_error(Path(exc.filename or templates_dir), exc.lineno, exc.message) from None
             except Exception as exc:
                 here = _template_frame(exc.__traceback__, templates_dir)
-                if here and isinstance(exc, _MissingTemplate):  # {% extends %} or {% include %} of a missing file
+                if here and isinstance(exc, MissingTemplate):  # {% extends %} or {% include %} of a missing file
                     raise _template_error(*here, f"{_shown(exc.path)} is missing") from None
                 if here and (isinstance(exc, jinja2.TemplateError) or _template_frame(_innermost(exc.__traceback__), templates_dir)):
                     message = exc.message if isinstance(exc, jinja2.TemplateError) else f"{exc.__class__.__name__}: {exc}"
@@ -106,7 +106,9 @@ def _template_error(path: Path, line: int | None, message: str) -> PrintgenError
     return PrintgenError(f"{where}: error: template: {message}")
 
 
-class _MissingTemplate(PrintgenError):
+class MissingTemplate(PrintgenError):
+    """A file of templates/ that is not there."""
+
     def __init__(self, path: Path):
         self.path = path
         super().__init__(f"{_shown(path)}: error: template: the template file is missing; restore it from the printgen repository")

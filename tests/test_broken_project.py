@@ -378,3 +378,9 @@ def test_a_damaged_template_cache_is_compiled_again(tmp_path):
     again = run_printgen("poster", "--out", tmp_path / "again", env={"XDG_CACHE_HOME": str(cache)}, timeout=TIMEOUT)
     assert again.exit_code == 0, again.stderr
     assert (tmp_path / "again" / "poster.pdf").read_bytes() == (tmp_path / "first" / "poster.pdf").read_bytes()
+
+
+def test_a_missing_user_agent_stylesheet(project):
+    (project / "templates" / "ua" / "html5.css").unlink()
+    assert_fails(printgen(project, "poster"), ["templates/ua/html5.css: error: template: the template file is missing; restore it from the printgen repository"],
+                 project / "output")

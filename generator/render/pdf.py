@@ -187,7 +187,15 @@ def render_html(html: str, base_dir: Path = TEMPLATES_DIR, *, user_agent: Path =
     ``user_agent``: the stylesheet used instead of WeasyPrint's HTML5 user-agent stylesheet
     (:data:`UA_STYLESHEET`: a quarter less layout time).
     """
-    html_class = _html_class(user_agent)  # imports WeasyPrint set up (see weasyprint()), before any of its modules
+    # (imports WeasyPrint set up, see weasyprint(), before any of its modules; the file's
+    # version in the key: `watch` builds again after an edit)
+    try:
+        version = user_agent.stat().st_mtime_ns
+    except OSError:
+        from generator.templates import MissingTemplate
+
+        raise MissingTemplate(user_agent) from None
+    html_class = _html_class(user_agent, version)
     from weasyprint.urls import FatalURLFetchingError
 
     try:
@@ -221,7 +229,7 @@ def _referring_template(url: str) -> str:
 
 
 @functools.lru_cache(maxsize=None)
-def _html_class(user_agent: Path):
+def _html_class(user_agent: Path, version: int):
     """WeasyPrint's HTML class with ``user_agent`` (and its ``@counter-style`` rules) in
     place of WeasyPrint's own user-agent stylesheet (parsed only if used: see
     :class:`_DeferUAStylesheets`)."""
