@@ -24,6 +24,7 @@ from typing import Callable
 
 from generator import __version__
 from generator.content import CONTENT_FILES
+from generator.errors import PrintgenError
 from generator.fonts import FACES, PROJECT_DIR
 from generator.model import POINT_MARKERS, Content
 from generator.render import Artifact, Renderer
@@ -304,15 +305,23 @@ def build(
         return [], skipped
 
     results: dict[str, tuple[list[Artifact], float]] = {}
+    failed: dict[str, PrintgenError] = {}  # a material the user must fix; the others still render
     jobs = max(1, min(jobs, len(todo)))
     if jobs > 1 and hasattr(os, "fork"):
-        _render_parallel(content_dir, todo, jobs, results, progress)
+        _render_parallel(content_dir, todo, jobs, results, failed, progress)
     else:
         _CONTENT = load_project(content_dir)
         for renderer in todo:
-            name, artifacts, seconds = _render_one(renderer)
+            try:
+                name, artifacts, seconds = _render_one(renderer)
+            except PrintgenError as exc:
+                failed[renderer.name] = exc
+                continue
             results[name] = artifacts, seconds
             progress(f"{name}: rendered in {seconds:.2f} s")
+    if failed:  # every problem at once, in the materials' order (whichever finished first)
+        problems = [failed[r.name] for r in todo if r.name in failed]
+        raise problems[0] if len(problems) == 1 else PrintgenError("\n".join(e.format_message() for e in problems))
 
     writer = OutputWriter(out_dir, staged=True)  # all files or none
     written = []
@@ -329,7 +338,7 @@ def build(
     return written, skipped
 
 
-def _render_parallel(content_dir: Path, todo: list[Renderer], jobs: int, results: dict,
+def _render_parallel(content_dir: Path, todo: list[Renderer], jobs: int, results: dict, failed: dict,
                      progress: Callable[[str], None]) -> None:
     """Load the content and render it in forked workers, the costliest first; WeasyPrint is
     imported first so the workers inherit it. If anything stops the build (an error, Ctrl+C,
@@ -361,8 +370,13 @@ def _render_parallel(content_dir: Path, todo: list[Renderer], jobs: int, results
         gc.freeze()
         pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
                                    initializer=_start_worker, initargs=(os.getpid(),))
-        for future in as_completed([pool.submit(_render_one, renderer, early) for renderer in order]):
-            name, artifacts, seconds = future.result()  # re-raises a PrintgenError from the worker
+        futures = {pool.submit(_render_one, renderer, early): renderer.name for renderer in order}
+        for future in as_completed(futures):
+            try:
+                name, artifacts, seconds = future.result()  # re-raises an error from the worker
+            except PrintgenError as exc:
+                failed[futures[future]] = exc
+                continue
             results[name] = artifacts, seconds
             progress(f"{name}: rendered in {seconds:.2f} s")
         pool.shutdown()

@@ -293,3 +293,27 @@ def test_a_character_new_to_the_content_is_drawn_in_the_next_build_of_a_process(
             glyf = program["glyf"]
             drawn += [gid < len(program.getGlyphOrder()) and glyf[program.getGlyphName(gid)].numberOfContours != 0 for gid in gids]
     assert drawn and all(drawn), drawn
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_every_material_that_fails_is_reported_in_the_materials_order(tmp_path, jobs):
+    """A viewpoint title too long for a card, the poster and a slide: all three problems at
+    once, in the same order whichever worker finished first, and no file written."""
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, content)
+    path = content / "viewpoints.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = "title: 利用者・家族との関係において、どうあるべきか"
+    line = text[: text.index(old)].count("\n") + 1
+    path.write_text(text.replace(old, "title: " + "介護支援" * 25, 1), encoding="utf-8")
+    result = run_printgen("build", "--jobs", jobs, "--content", content, "--out", tmp_path / "out")
+    where = f"{path}:{line}: error: viewpoints[0].title:"
+    assert result.stderr.splitlines() == [
+        f"{where} card 23 (users-and-families) does not fit on one A3 page: the headline does not fit in 4 lines at "
+        "the smallest headline size (60 pt); shorten it, or use a larger --paper",
+        f"{where} the viewpoint title does not fit its panel on one A2 sheet even at the smallest sizes (points 14 pt); "
+        "shorten it, or use a larger --paper",
+        f"{where} too long for a slide title even at 24 pt; shorten it",
+    ]
+    assert result.exit_code == 1
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
