@@ -378,3 +378,22 @@ def test_cli_theme_choices_are_the_renderer_themes():
     from generator.cli import THEME_NAMES
 
     assert set(THEME_NAMES) == set(deck_module.THEMES)
+
+
+def test_a_paragraph_continued_on_the_next_slide_does_not_hang(prs, content):
+    """Its first line starts where its other lines do, as in deck.pdf: no bullet, and no
+    negative first-line indent (PowerPoint and LibreOffice would set it out in the margin)."""
+    from pptx.oxml.ns import qn
+
+    from generator.render import powerpoint
+    from generator.render.deck import DEFAULT_THEME, fit, outline
+
+    slides = fit(outline(content), powerpoint.DeckFile(None, DEFAULT_THEME).geometry())
+    continued = [(s.number, para.text) for s in slides for para in s.paras if para.continued]
+    assert continued  # the bundled deck continues a paragraph (slide 7)
+    for number, text in continued:
+        slide = prs.slides[number - 1]
+        (p,) = [p for shape in slide.placeholders if shape.has_text_frame and shape != slide.shapes.title
+                for p in shape.text_frame.paragraphs if squeeze(_paragraph_text(p)) == squeeze(text)]
+        ppr = p._p.find(qn("a:pPr"))
+        assert ppr.find(qn("a:buNone")) is not None and ppr.get("indent") == "0", (number, ppr.get("indent"))

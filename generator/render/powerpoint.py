@@ -494,7 +494,9 @@ def _fill_body(shape, s, styled: bool, align: str | None, own_look: bool) -> Non
         size = s.body_size * st.scale
         p = _paragraph(tf, i == 0)
         indent = para.indent(s.body_size)
-        hang = bool(st.bullet or para.marker)
+        # a bullet or marker hangs in the margin; a paragraph continued from the last slide has
+        # neither, and all its lines start at mar_l, as measured and as deck.pdf sets them
+        hang = bool(st.bullet or para.marker) and not para.continued
         _set_ppr(p, pitch=size * BODY_LEADING, before=0 if i == 0 else st.before * s.body_size,
                  align=align or (st.align if st.align and (st.align != "l" or own_look) else None),
                  mar_l=indent, indent=indent if hang else 0,
