@@ -57,13 +57,13 @@ def stages(paper: str) -> dict[str, float]:
     content = load_project(PROJECT_DIR / "content")
     t.append(time.perf_counter())
     from generator.render.handout import PAPERS, handout_html
-    from generator.render.pdf import UA_STYLESHEET, compact_pdf, font_config, render_html, weasyprint
+    from generator.render.pdf import compact_pdf, font_config, render_html, weasyprint
 
     weasyprint()
     font_config()
     t.append(time.perf_counter())
     html = handout_html(content, PAPERS[paper])
-    document = render_html(html, user_agent=UA_STYLESHEET)  # as HandoutRenderer does
+    document = render_html(html)  # as HandoutRenderer does
     t.append(time.perf_counter())
     document.write_pdf(finisher=compact_pdf)
     t.append(time.perf_counter())

@@ -75,12 +75,7 @@ def fingerprint(renderer: Renderer, content_dir: Path, common: bytes | None = No
     """A hash of everything ``renderer`` is made from (see the module docstring).
 
     ``common``: :func:`common_inputs`, when the caller fingerprints several renderers."""
-    h = hashlib.sha256()
-
-    def add(label: str, data: bytes) -> None:
-        h.update(f"{label}\0{len(data)}\0".encode())
-        h.update(data)
-
+    h, add = _digest()
     add("common", common_inputs() if common is None else common)
     add("options", json.dumps(renderer.options, sort_keys=True, default=str).encode())
     for name in renderer.content_files or CONTENT_FILES:
@@ -98,12 +93,7 @@ def fingerprint(renderer: Renderer, content_dir: Path, common: bytes | None = No
 
 def common_inputs() -> bytes:
     """The digest of what every material is made from: printgen's version and code, the fonts."""
-    h = hashlib.sha256()
-
-    def add(label: str, data: bytes) -> None:
-        h.update(f"{label}\0{len(data)}\0".encode())
-        h.update(data)
-
+    h, add = _digest()
     add("version", __version__.encode())
     for source in sorted((PROJECT_DIR / "generator").rglob("*.py")):
         add(str(source.relative_to(PROJECT_DIR)), source.read_bytes())
@@ -111,6 +101,17 @@ def common_inputs() -> bytes:
         stat = face.path.stat() if face.path.is_file() else None
         add(face.file, f"{stat.st_size}:{stat.st_mtime_ns}".encode() if stat else b"<missing>")
     return h.digest()
+
+
+def _digest():
+    """A SHA-256 hash and ``add(label, data)``, which feeds it labelled, length-prefixed data."""
+    h = hashlib.sha256()
+
+    def add(label: str, data: bytes) -> None:
+        h.update(f"{label}\0{len(data)}\0".encode())
+        h.update(data)
+
+    return h, add
 
 
 def _sha256(path: Path) -> str | None:
@@ -164,14 +165,15 @@ def up_to_date(renderer: Renderer, print_: str, manifest: dict, out_dir: Path) -
 _CONTENT: Content | None = None
 
 
-def _render_one(renderer: Renderer, early: "_Early | None" = None) -> tuple[str, list[Artifact], float]:
+def _render_one(renderer: Renderer, early: "_Early | None" = None) -> tuple[list[Artifact], float]:
+    """The files of ``renderer`` and the seconds they took (its prepare's too, when ``early`` ran it)."""
     start = time.perf_counter()
     if early is not None and renderer.name in early.names:
         prepared, seconds = early.result(renderer.name)
         artifacts = renderer.finish(_CONTENT, prepared)
-        return renderer.name, artifacts, time.perf_counter() - start + seconds
+        return artifacts, time.perf_counter() - start + seconds
     artifacts = renderer.render(_CONTENT)
-    return renderer.name, artifacts, time.perf_counter() - start
+    return artifacts, time.perf_counter() - start
 
 
 class _Early:
@@ -192,7 +194,6 @@ class _Early:
         channels = (self.PROJECT, *self.names)
         self._files = {name: _unnamed_file() for name in channels}  # descriptors
         self._pipes = {name: os.pipe() for name in channels}
-        self._results: dict[str, object] = {}
         self.pid = os.fork()
         if self.pid == 0:  # the child: load, prepare, send, exit without running the parent's exit code
             status = 1
@@ -238,27 +239,21 @@ class _Early:
         os.write(write, b"1")
         os.close(write)
 
-    def _receive(self, name: str, keep: bool = True) -> object:
-        """What was sent for ``name`` (blocks until it is ready); an error sent is raised.
-        Kept for the next call unless ``keep`` is false (this object goes to every worker)."""
+    def _receive(self, name: str) -> object:
+        """What was sent for ``name`` (blocks until it is ready; read once); an error sent is raised."""
         import pickle
 
-        if name not in self._results:
-            read = self._pipes[name][0]
-            if os.read(read, 1) != b"1":  # end of file: the child stopped first
-                raise RuntimeError(f"{name}: the process preparing it stopped without a result")
-            fd = self._files[name]  # its offset is shared with the child: read from 0
-            kind, value = pickle.loads(os.pread(fd, os.fstat(fd).st_size, 0))
-            if kind == "error":
-                raise value
-            if not keep:
-                return value
-            self._results[name] = value
-        return self._results[name]
+        if os.read(self._pipes[name][0], 1) != b"1":  # end of file: the child stopped first
+            raise RuntimeError(f"{name}: the process preparing it stopped without a result")
+        fd = self._files[name]  # its offset is shared with the child: read from 0
+        kind, value = pickle.loads(os.pread(fd, os.fstat(fd).st_size, 0))
+        if kind == "error":
+            raise value
+        return value
 
     def project(self) -> tuple[Content, Path]:
         """The content and the font subsets' folder (blocks until the child has them)."""
-        return self._results.pop(self.PROJECT, None) or self._receive(self.PROJECT, keep=False)
+        return self._receive(self.PROJECT)
 
     def result(self, name: str) -> tuple[object, float]:
         """What ``name``'s prepare returned and the seconds it took (blocks until it is ready)."""
@@ -313,12 +308,11 @@ def build(
         _CONTENT = load_project(content_dir)
         for renderer in todo:
             try:
-                name, artifacts, seconds = _render_one(renderer)
+                results[renderer.name] = _render_one(renderer)
             except PrintgenError as exc:
                 failed[renderer.name] = exc
                 continue
-            results[name] = artifacts, seconds
-            progress(f"{name}: rendered in {seconds:.2f} s")
+            progress(f"{renderer.name}: rendered in {results[renderer.name][1]:.2f} s")
     if failed:  # every problem at once, in the materials' order (whichever finished first)
         problems = [failed[r.name] for r in todo if r.name in failed]
         raise problems[0] if len(problems) == 1 else PrintgenError("\n".join(e.format_message() for e in problems))
@@ -372,13 +366,13 @@ def _render_parallel(content_dir: Path, todo: list[Renderer], jobs: int, results
                                    initializer=_start_worker, initargs=(os.getpid(),))
         futures = {pool.submit(_render_one, renderer, early): renderer.name for renderer in order}
         for future in as_completed(futures):
+            name = futures[future]
             try:
-                name, artifacts, seconds = future.result()  # re-raises an error from the worker
+                results[name] = future.result()  # re-raises an error from the worker
             except PrintgenError as exc:
-                failed[futures[future]] = exc
+                failed[name] = exc
                 continue
-            results[name] = artifacts, seconds
-            progress(f"{name}: rendered in {seconds:.2f} s")
+            progress(f"{name}: rendered in {results[name][1]:.2f} s")
         pool.shutdown()
     except BaseException:
         if pool is not None:

@@ -260,7 +260,8 @@ def for_each_face(job: Callable[[Face], object], faces: Iterable[Face]) -> None:
     machine makes: ~0.2 s of fontTools a face and job). With two cores or more, the faces are
     shared with a forked process, the largest files first. A job that fails there is run
     again here, where its error is reported."""
-    faces = sorted(faces, key=lambda face: -face.path.stat().st_size if face.path.is_file() else 0)
+    size = {face: face.path.stat().st_size if face.path.is_file() else 0 for face in faces}
+    faces = sorted(size, key=size.get, reverse=True)
     if len(faces) < 2 or (os.cpu_count() or 1) < 2 or not hasattr(os, "fork"):
         for face in faces:
             job(face)
@@ -270,7 +271,7 @@ def for_each_face(job: Callable[[Face], object], faces: Iterable[Face]) -> None:
     for face in faces:  # the larger files to the share with less so far
         i = sizes.index(min(sizes))
         shares[i].append(face)
-        sizes[i] += face.path.stat().st_size if face.path.is_file() else 0
+        sizes[i] += size[face]
     theirs, mine = shares
     pid = os.fork()
     if pid == 0:

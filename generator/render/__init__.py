@@ -53,8 +53,10 @@ class Renderer:
         self.options = dict(options or {})
 
     def render(self, content: Content) -> list[Artifact]:
-        """Return the files of this material. Raise PrintgenError for problems the user can fix."""
-        raise NotImplementedError
+        """Return the files of this material. Raise PrintgenError for problems the user can fix.
+        By default ``finish(content, prepare(content))``; a renderer that does not split its
+        work overrides this instead."""
+        return self.finish(content, self.prepare(content))
 
     # A renderer may split its work in two: :meth:`prepare`, which must not use WeasyPrint
     # (a parallel build runs it in a process forked before the parent imports WeasyPrint, so it

@@ -499,9 +499,6 @@ class DeckRenderer(Renderer):
     cost = 1.6
     slow_prepare = True
 
-    def render(self, content: Content) -> list[Artifact]:
-        return self.finish(content, self.prepare(content))
-
     def prepare(self, content: Content) -> tuple:
         """deck.pptx and the HTML of the two PDFs, from the fitted slides (python-pptx and
         Jinja only, no WeasyPrint)."""
@@ -512,12 +509,15 @@ class DeckRenderer(Renderer):
         deck = powerpoint.DeckFile(template, theme)
         slides = fit(outline(content), deck.geometry())
         pptx = deck.build(slides, content.document)
-        return Artifact("deck.pptx", pptx, len(slides), "slides"), pdfs_html(slides, deck.geometry(), deck.colours(), content), len(slides)
+        L = labels()
+        html = pdfs_html(slides, deck.geometry(), deck.colours(), content, L)
+        handout_title = f"{content.document.title}（{L['handout_title']}）"
+        return Artifact("deck.pptx", pptx, len(slides), "slides"), html, len(slides), handout_title
 
     def finish(self, content: Content, prepared: tuple) -> list[Artifact]:
         """deck.pdf and slides-handout.pdf from the HTML :meth:`prepare` made."""
-        pptx, html, slide_count = prepared
-        deck_pdf, handout_pdf = write_pdfs(html, slide_count, content)
+        pptx, html, slide_count, handout_title = prepared
+        deck_pdf, handout_pdf = write_pdfs(html, slide_count, content.document.title, handout_title)
         return [pptx, deck_pdf, handout_pdf]
 
 
@@ -533,28 +533,28 @@ class StyleClasses(dict):
         return self.setdefault(declarations, f"s{len(self)}")
 
 
-def pdfs_html(slides, geometry, colours, content) -> str:
-    """The HTML of deck.pdf and slides-handout.pdf (see templates/deck/pdfs.html)."""
+def pdfs_html(slides, geometry, colours, content, L: dict[str, str]) -> str:
+    """The HTML of deck.pdf and slides-handout.pdf (see templates/deck/pdfs.html); ``L``: :func:`labels`."""
     from generator.templates import environment
 
     d, n = content.document, SLIDES_PER_HANDOUT_PAGE
     return environment().get_template("deck/pdfs.html").render(
-        geometry=geometry, colours=colours, labels=labels(), styles=STYLES, leading=(TITLE_LEADING, BODY_LEADING),
+        geometry=geometry, colours=colours, labels=L, styles=STYLES, leading=(TITLE_LEADING, BODY_LEADING),
         number_size=NUMBER_SIZE, style_class=StyleClasses(),
         meta=dict(title=d.title, author=d.author, date=d.date_iso), document=d,
         slides=slides, sheets=[slides[i:i + n] for i in range(0, len(slides), n)],
     )
 
 
-def write_pdfs(html: str, slide_count: int, content) -> tuple[Artifact, Artifact]:
+def write_pdfs(html: str, slide_count: int, title: str, handout_title: str) -> tuple[Artifact, Artifact]:
     """deck.pdf (one 16:9 page per slide) and slides-handout.pdf (A4 portrait, three slides a
     page with memo lines) from :func:`pdfs_html`, laid out and written once: while the
     document is written as the handout, its slide pages (the last ``slide_count``) are first
-    copied out as deck.pdf, then drawn into the sheets."""
-    from generator.render.pdf import UA_STYLESHEET, pages_as_pdf, pages_into_boxes, render_html
+    copied out as deck.pdf, then drawn into the sheets. The files are titled ``title`` and
+    ``handout_title``."""
+    from generator.render.pdf import pages_as_pdf, pages_into_boxes, render_html
 
-    d, L = content.document, labels()
-    document = render_html(html, user_agent=UA_STYLESHEET)
+    document = render_html(html)
     slide_pages = range(len(document.pages) - slide_count, len(document.pages))
     into_boxes = pages_into_boxes(slide_pages, "slide-")
     deck = []
@@ -562,8 +562,8 @@ def write_pdfs(html: str, slide_count: int, content) -> tuple[Artifact, Artifact
     def finish(document, pdf) -> None:
         import pydyf
 
-        deck.append(pages_as_pdf(pdf, slide_pages, d.title))
-        pdf.info["Title"] = pydyf.String(f"{d.title}（{L['handout_title']}）")
+        deck.append(pages_as_pdf(pdf, slide_pages, title))
+        pdf.info["Title"] = pydyf.String(handout_title)
         into_boxes(document, pdf)
 
     handout_pdf = document.write_pdf(finisher=finish)

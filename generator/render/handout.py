@@ -52,7 +52,6 @@ PAPERS = {
     "A3": Paper("A3", 297, 420, 14.5, "30mm 28mm 28mm 28mm", 47),
 }
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2b")
-# WeasyPrint's HTML5 user-agent rules for the elements handout.html uses (less layout time).
 
 
 @dataclass(frozen=True)
@@ -113,9 +112,6 @@ class HandoutRenderer(Renderer):
     name = "handout"
     description = "Training handout PDF: the whole text, the 4×4 overview, message cards, a worksheet."
 
-    def render(self, content: Content) -> list[Artifact]:
-        return self.finish(content, self.prepare(content))
-
     def prepare(self, content: Content) -> str:
         """The handout's HTML (Jinja and the ``ja`` filter, no WeasyPrint)."""
         if self.options.get("pdf_variant") not in (None, *PDF_VARIANTS):
@@ -124,9 +120,9 @@ class HandoutRenderer(Renderer):
 
     def finish(self, content: Content, prepared: str) -> list[Artifact]:
         """handout.pdf from the HTML :meth:`prepare` made."""
-        from generator.render.pdf import UA_STYLESHEET, compact_pdf, render_html
+        from generator.render.pdf import compact_pdf, render_html
 
         variant = self.options.get("pdf_variant")
         options = {"pdf_variant": variant} if variant else {}
-        document = render_html(prepared, user_agent=UA_STYLESHEET)
+        document = render_html(prepared)
         return [Artifact("handout.pdf", document.write_pdf(finisher=compact_pdf, **options), len(document.pages))]

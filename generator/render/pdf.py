@@ -1,5 +1,6 @@
-"""WeasyPrint, set up once for every PDF renderer: bundled fonts only, no network, and two
-speed fixes (see :func:`weasyprint`).
+"""WeasyPrint, set up once for every PDF renderer: bundled fonts only, no network, printgen's
+user-agent stylesheet, font subsets cached, and speed fixes (see :func:`weasyprint`); and the
+``write_pdf`` finishers that edit its PDF objects.
 
 Import :func:`weasyprint` from here, never ``import weasyprint`` directly: fontconfig must be
 pointed at fonts/ before WeasyPrint loads it (see :func:`generator.fonts.use_bundled_fonts_only`).
@@ -179,23 +180,22 @@ def url_fetcher():
 UA_STYLESHEET = TEMPLATES_DIR / "ua" / "html5.css"
 
 
-def render_html(html: str, base_dir: Path = TEMPLATES_DIR, *, user_agent: Path = UA_STYLESHEET):
+def render_html(html: str, base_dir: Path = TEMPLATES_DIR):
     """Lay out an HTML string made from the templates; return the WeasyPrint document.
 
     A URL that is refused or cannot be read is a :class:`PrintgenError` naming the template
-    line that refers to it (content cannot hold a URL: it is escaped as text).
-    ``user_agent``: the stylesheet used instead of WeasyPrint's HTML5 user-agent stylesheet
-    (:data:`UA_STYLESHEET`: a quarter less layout time).
+    line that refers to it (content cannot hold a URL: it is escaped as text). The user-agent
+    stylesheet is :data:`UA_STYLESHEET`, not WeasyPrint's (a quarter less layout time).
     """
     # (imports WeasyPrint set up, see weasyprint(), before any of its modules; the file's
     # version in the key: `watch` builds again after an edit)
     try:
-        version = user_agent.stat().st_mtime_ns
+        version = UA_STYLESHEET.stat().st_mtime_ns
     except OSError:
         from generator.templates import MissingTemplate
 
-        raise MissingTemplate(user_agent) from None
-    html_class = _html_class(user_agent, version)
+        raise MissingTemplate(UA_STYLESHEET) from None
+    html_class = _html_class(UA_STYLESHEET, version)
     from weasyprint.urls import FatalURLFetchingError
 
     try:
@@ -281,9 +281,6 @@ def compact_pdf(document, pdf) -> None:
     import pydyf
     from fontTools.ttLib import TTFont
 
-    def obj(reference: bytes):
-        return pdf.objects[int(reference.split()[0])]
-
     for item in list(pdf.objects):
         if isinstance(item, pydyf.Stream) and "Length1" in item.extra:  # a TrueType program
             # Read lazily: only the table directory changes, every other table is copied as is.
@@ -310,11 +307,11 @@ def compact_pdf(document, pdf) -> None:
                 compact[-1].append(widths[cid])
             item["DW"], item["W"] = default, compact
         elif item.get("Subtype") == "/Type0" and "ToUnicode" in item:
-            _compact_to_unicode(obj(item["ToUnicode"]))
+            _compact_to_unicode(_object(pdf, item["ToUnicode"]))
         elif item.get("Type") == "/Page" and "Contents" in item:
             contents = item["Contents"]
             for reference in contents if isinstance(contents, list) else [contents]:
-                content = obj(reference)
+                content = _object(pdf, reference)
                 content.stream = _compact_operators(content.stream)
 
 
@@ -332,16 +329,15 @@ def _compact_operators(stream: list) -> list:
     appear only in the text operators WeasyPrint writes, so ``><`` only joins TJ strings.
     """
     out, run = [], []
-    for op in stream:
+    for op in [*stream, None]:  # None: the end, where the last run is compacted too
         if isinstance(op, bytes):
             run.append(op)
             continue
         if run:
             out.append(_LONG_NUMBER.sub(_rounded, b"\n".join(run).replace(b"><", b"")))
             run = []
-        out.append(op)
-    if run:
-        out.append(_LONG_NUMBER.sub(_rounded, b"\n".join(run).replace(b"><", b"")))
+        if op is not None:
+            out.append(op)
     return out
 
 
@@ -385,6 +381,11 @@ def _compact_to_unicode(cmap) -> None:
 
 
 _REFERENCE = re.compile(rb"(\d+) 0 R")
+
+
+def _object(pdf, reference: bytes):
+    """The object of the pydyf PDF ``pdf`` that ``reference`` (``b"12 0 R"``) names."""
+    return pdf.objects[int(reference.split()[0])]
 
 
 def pages_as_pdf(pdf, indexes: range, title: str) -> bytes:
@@ -461,17 +462,14 @@ def pages_into_boxes(sources: range, id_prefix: str):
     import pydyf
 
     def finish(document, pdf) -> None:
-        def obj(reference: bytes):
-            return pdf.objects[int(reference.split()[0])]
-
         kids = pdf.pages["Kids"]
         pages = [pdf.objects[number] for number in kids[::3]]
         forms = {}
         for n, i in enumerate(sources, 1):
             page, name = pages[i], f"{id_prefix}{n}"
-            form = obj(page["Contents"])
+            form = _object(pdf, page["Contents"])
             form.extra.update({"Type": "/XObject", "Subtype": "/Form", "BBox": page["MediaBox"], "Resources": page["Resources"]})
-            obj(page["Resources"])["XObject"][name] = form.reference
+            _object(pdf, page["Resources"])["XObject"][name] = form.reference
             forms[name] = document.pages[i].width
             page.clear()  # no longer a page: an empty, unreferenced object
         kept = [i for i in range(len(pages)) if i not in sources]

@@ -304,9 +304,9 @@ def safe_slug(value: str) -> str:
 def render_sheets(html: str, sheet: Sheet, *, pages: int, safe_margin: float):
     """Lay out ``html`` (one sheet per page) and check it: exactly ``pages`` pages, and every
     piece of text inside the trim less ``safe_margin`` pt. Returns the WeasyPrint document."""
-    from generator.render.pdf import UA_STYLESHEET, render_html
+    from generator.render.pdf import render_html
 
-    document = render_html(html, user_agent=UA_STYLESHEET)
+    document = render_html(html)
     if len(document.pages) != pages:
         raise RuntimeError(f"laid out {len(document.pages)} pages, expected {pages}: measured type disagrees with WeasyPrint")
     for number, page in enumerate(document.pages, 1):
@@ -442,9 +442,6 @@ class SheetRenderer(Renderer):
 
     def title(self, content: Content) -> str:
         return content.document.title
-
-    def render(self, content: Content) -> list[Artifact]:
-        return self.finish(content, self.prepare(content))
 
     def prepare(self, content: Content) -> tuple[Sheet, int, float, str]:
         """The sheet, the number of pages, the safe margin and the HTML: the pages fitted
