@@ -1,7 +1,9 @@
-"""The ``printgen`` command: parse options, load content, call one function per command.
+"""The ``printgen`` command: parse options, call :func:`generator.build.build`, report.
 
-Heavy libraries (WeasyPrint, python-pptx) are imported inside the commands that need them,
-so ``printgen --help`` answers at once.
+Every material command (``printgen handout``, ``cards``, …) is made from its renderer's
+declared options (:attr:`generator.render.Renderer.options`), so a new renderer gets its
+command, its options and its ``build --only`` name without a change here. Heavy libraries
+(WeasyPrint, python-pptx) are imported only when something renders.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ import click
 
 from generator import __version__
 from generator.errors import EXIT_FAILURE, PrintgenError
-from generator.render import RENDERER_MODULES
+from generator.render import Option, OptionError, Renderer, load_renderers
 
 log = logging.getLogger("printgen")
+REGISTRY = load_renderers()
 
 
 class _Settings:
@@ -54,14 +57,26 @@ def _output_dir(ctx: click.Context, param: click.Parameter, value: str) -> Path:
     return path
 
 
-content_option = click.option(
-    "--content", "content_dir", default="content", show_default=True, metavar="DIR",
-    callback=_existing_dir, help="Folder with the content files.",
-)
-out_option = click.option(
-    "--out", "out_dir", default="output", show_default=True, metavar="DIR", callback=_output_dir,
-    help="Folder the materials are written to.",
-)
+def _content_param() -> click.Option:
+    return click.Option(["--content", "content_dir"], default="content", show_default=True, metavar="DIR", callback=_existing_dir,
+                        help="Folder with the content files (printgen.toml is read from the folder that holds it).")
+
+
+def _out_param() -> click.Option:
+    return click.Option(["--out", "out_dir"], default="output", show_default=True, metavar="DIR", callback=_output_dir,
+                        help="Folder the materials are written to.")
+
+
+def _force_param() -> click.Option:
+    return click.Option(["--force"], is_flag=True, help="Rebuild even what is up to date.")
+
+
+def _with(*params: click.Option):
+    """Put ``params`` first among a command's options (used above ``@cli.command()``)."""
+    def add(command: click.Command) -> click.Command:
+        command.params[0:0] = list(params)
+        return command
+    return add
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -72,7 +87,8 @@ def cli(verbose: bool, quiet: bool) -> None:
     """Make printable training material (handouts, cards, posters, slides) from the content
     of 「介護支援専門員自身が考える今後の“目指すべき介護支援専門員像”」.
 
-    Edit the text in content/, then run `printgen check` and a material command.
+    Edit the text in content/ (and the options in printgen.toml), then run `printgen check`
+    and `printgen build`, or one material's command.
     """
     if verbose and quiet:
         raise click.UsageError("-v/--verbose and -q/--quiet cannot be used together")
@@ -90,17 +106,36 @@ def say(message: str) -> None:
         click.echo(message)
 
 
+def _project(content_dir: Path):
+    from generator.settings import Project
+
+    return Project.at(content_dir)
+
+
+@_with(_content_param())
 @cli.command()
-@content_option
 def check(content_dir: Path) -> None:
-    """Validate the content and check every character is in the bundled fonts.
+    """Validate the content and printgen.toml, and check every character is in the bundled fonts.
 
     Reports every problem at once, as FILE:LINE: error: KEY: MESSAGE.
     Exit status: 0 clean, 1 content errors, 2 usage errors.
     """
-    from generator.content import load_content, display_path
+    from generator.content import display_path, load_content
+    from generator.errors import ContentError
+    from generator.settings import load_settings
 
-    content = load_content(content_dir)
+    project = _project(content_dir)
+    problems = []
+    try:
+        load_settings(project.settings_path, REGISTRY)
+    except ContentError as exc:
+        problems += exc.diagnostics
+    try:
+        content = load_content(content_dir)
+    except ContentError as exc:
+        raise PrintgenError.of(*problems, *exc.diagnostics) from None
+    if problems:
+        raise PrintgenError.of(*problems)
     texts = list(content.texts())
     say(
         f"{display_path(content_dir)}/: OK: {len(content.introduction.sections)} sections, "
@@ -110,232 +145,154 @@ def check(content_dir: Path) -> None:
     )
 
 
-MATERIALS = RENDERER_MODULES
-
-
-template_option = click.option(
-    "--template", "template", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE.pptx",
-    help="Build the deck on this PowerPoint template (its masters, layouts and colours).",
-)
-
-
-@cli.command()
-@content_option
-@out_option
-@click.option("--only", "only", multiple=True, type=click.Choice(MATERIALS), metavar="NAME",
-              help=f"Build only this material (repeatable): {', '.join(MATERIALS)}.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Materials rendered at once. Default: the number of cores.")
-@click.option("--force", is_flag=True, help="Rebuild everything, even what is up to date.")
-@template_option
-def build(content_dir: Path, out_dir: Path, only: tuple[str, ...], jobs: int | None, force: bool, template: Path | None) -> None:
-    """Build every material (handout, cards, poster, deck and its PDFs) with default options
-    (and the deck on --template, if given).
-
-    Only what changed since the last build is rebuilt (content, templates, fonts, options,
-    printgen itself); --force rebuilds all. Files are replaced only when every material built.
-    """
+def _run_build(content_dir: Path, out_dir: Path, *, only=(), options=None, force=False, jobs=None) -> None:
+    """Build, then say what was written (files of a subfolder, e.g. cards/, summed up)."""
     import time
 
-    from generator.build import build as build_all
-    from generator.render import load_renderers
+    from generator.build import build
 
     start = time.perf_counter()
-    registry = load_renderers(only or MATERIALS)
-    options = {"deck": {"template": template}} if template else {}
-    renderers = [registry[name](options.get(name)) for name in (only or MATERIALS)]
-    written, skipped = build_all(
-        content_dir, renderers, out_dir, force=force, jobs=jobs or os.cpu_count() or 1,
+    written, skipped = build(
+        _project(content_dir), out_dir, only=only, options=options, force=force, jobs=jobs or os.cpu_count() or 1,
         progress=say if sys.stdout.isatty() else (lambda _: None),
     )
+    folders: dict[Path, int] = {}
     for item in written:
-        say(item.summary())
+        if "/" in item.artifact.name:  # one file per page (cards --split): summed up below
+            folder = item.path.parent
+            folders[folder] = folders.get(folder, 0) + 1
+        else:
+            say(item.summary())
+    for folder, count in folders.items():
+        say(f"{str(folder) + '/':<34} {count:>4} files, one per page")
     if skipped:
         say(f"up to date: {', '.join(skipped)}")
     say(f"built {len(written)} file{'s' if len(written) != 1 else ''} in {time.perf_counter() - start:.2f} s")
 
 
+@_with(_content_param(), _out_param())
 @cli.command()
-@content_option
-@out_option
+@click.option("--only", "only", multiple=True, type=click.Choice(tuple(REGISTRY)), metavar="NAME",
+              help=f"Build only this material (repeatable): {', '.join(REGISTRY)}.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Materials rendered at once. Default: the number of cores.")
+@click.option("--force", is_flag=True, help="Rebuild everything, even what is up to date.")
+@click.option("--template", "template", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE.pptx",
+              help="Build the deck on this PowerPoint template (as `printgen deck --template`).")
+def build(content_dir: Path, out_dir: Path, only: tuple[str, ...], jobs: int | None, force: bool, template: Path | None) -> None:
+    """Build every material (or those of --only) with the options of printgen.toml.
+
+    Only what changed since the last build is rebuilt (content, templates, fonts, options,
+    printgen itself); --force rebuilds all. Files are replaced only when every material built.
+    """
+    options = {"deck": {"template": template}} if template else {}
+    _run_build(content_dir, out_dir, only=tuple(dict.fromkeys(only)), options=options, force=force, jobs=jobs)
+
+
+@_with(_content_param(), _out_param())
+@cli.command()
 @click.option("--interval", type=click.FloatRange(0.1, 60), default=0.5, show_default=True, metavar="SECONDS",
               help="How often to look for saved files.")
 def watch(content_dir: Path, out_dir: Path, interval: float) -> None:
-    """Rebuild what changed whenever a file in the content folder or templates/ is saved.
+    """Rebuild what changed whenever a file in the content folder, templates/ or printgen.toml is saved.
 
     Problems are printed and the previous files stay; stop with Ctrl+C.
     """
-    import os
     import time
 
-    from generator.build import build as build_all
-    from generator.render import load_renderers
     from generator.templates import TEMPLATES_DIR
 
-    registry = load_renderers()
+    project = _project(content_dir)
 
     def stamp() -> dict:
-        return {p: p.stat().st_mtime_ns for folder in (content_dir, TEMPLATES_DIR) for p in folder.rglob("*") if p.is_file()}
+        files = [p for folder in (content_dir, TEMPLATES_DIR) for p in folder.rglob("*") if p.is_file()]
+        return {p: p.stat().st_mtime_ns for p in (*files, project.settings_path) if p.is_file()}
 
     seen = None
-    say(f"watching {content_dir}/ and templates/ (Ctrl+C stops)")
+    say(f"watching {content_dir}/, templates/ and printgen.toml (Ctrl+C stops)")
     while True:
         current = stamp()
         if current != seen:
             seen = current
             try:
-                written, _ = build_all(content_dir, [cls() for cls in registry.values()], out_dir, jobs=os.cpu_count() or 1)
-                for item in written:
-                    say(item.summary())
+                _run_build(content_dir, out_dir)
                 say(f"{time.strftime('%H:%M:%S')} up to date")
             except PrintgenError as exc:
                 exc.show()
         time.sleep(interval)
 
 
+@_with(_content_param(), _out_param())
 @cli.command()
-@out_option
-def preview(out_dir: Path) -> None:
-    """Write PNG thumbnails of every page and slide, and a contact sheet per material, to OUT/preview/."""
+def preview(content_dir: Path, out_dir: Path) -> None:
+    """Build what is out of date, then write PNG thumbnails of every page and slide, and a
+    contact sheet per material, to OUT/preview/."""
     from generator.preview import preview as make_previews
 
+    _run_build(content_dir, out_dir)
     written = make_previews(out_dir)
     sheets = [p for p in written if p.parent.name == "preview"]
     say(f"wrote {len(written) - len(sheets)} thumbnails and {len(sheets)} contact sheets to {out_dir / 'preview'}/")
 
 
-@cli.command()
-@content_option
-@out_option
-@click.option("--paper", type=click.Choice(["A4", "B5", "A3"], case_sensitive=False), default="A4", show_default=True,
-              help="Paper size. B5 is JIS B5 (182 × 257 mm), the size Japanese offices use.")
-@click.option("--pdf-variant", type=click.Choice(["pdf/ua-1", "pdf/a-2b"], case_sensitive=False), default=None,
-              help="pdf/ua-1: tagged, accessible PDF; pdf/a-2b: archival PDF.")
-def handout(content_dir: Path, out_dir: Path, paper: str, pdf_variant: str | None) -> None:
-    """Write OUT/handout.pdf: the training handout (the whole text, the 4×4 overview of the
-    viewpoints, the twenty messages as cards, and a worksheet for group work)."""
-    _render_material("handout", content_dir, out_dir, {"paper": paper.upper(), "pdf_variant": pdf_variant.lower() if pdf_variant else None})
+# --- one command per material, made from its renderer's options ------------------------------
 
 
-THEME_NAMES = ("teal", "navy", "warm", "mono")  # generator.render.deck.THEMES (not imported: --help stays instant)
+class _OptionType(click.ParamType):
+    """A command-line value converted by the renderer's :class:`Option` (the same rules as
+    printgen.toml: NaN, infinities and out-of-range numbers are refused)."""
+
+    def __init__(self, option: Option):
+        self.option = option
+        self.name = option.kind
+
+    def convert(self, value, param, ctx):
+        if not isinstance(value, str):
+            return value
+        raw: object = value
+        if self.option.kind == "number":
+            try:
+                raw = float(value)
+            except ValueError:
+                self.fail(f"expected a number, found '{value}'", param, ctx)
+        try:
+            return self.option.convert(raw)
+        except OptionError as exc:
+            self.fail(str(exc), param, ctx)
+
+    def get_metavar(self, param, ctx=None):
+        if self.option.metavar:
+            return self.option.metavar
+        if self.option.kind == "choice":
+            return "[" + "|".join(self.option.choices) + "]"
+        return self.option.kind.upper()
 
 
-@cli.command()
-@template_option
-@click.option("--theme", type=click.Choice(THEME_NAMES), default=None,
-              help="Colour theme. Default: teal, or the template's own colours with --template.")
-@content_option
-@out_option
-def deck(template: Path | None, theme: str | None, content_dir: Path, out_dir: Path) -> None:
-    """Lecture slides: deck.pptx (16:9, speaker notes), deck.pdf and slides-handout.pdf
-    (A4, three slides a page with memo lines)."""
-    _render_material("deck", content_dir, out_dir, {"template": template, "theme": theme})
+def _click_option(option: Option) -> click.Option:
+    if option.kind == "flag":
+        name = option.flag.removeprefix("--")
+        return click.Option([f"--{name}/--no-{name}", option.name], default=option.default, help=option.help)
+    return click.Option([option.flag, option.name], type=_OptionType(option), default=option.default,
+                        show_default=option.default is not None, help=option.help)
 
 
-def _render_material(name: str, content_dir: Path, out_dir: Path, options: dict) -> None:
-    """Load the content, render one material, write its files and say what was written."""
-    import importlib
-    import time
+def _material_command(cls: type[Renderer]) -> click.Command:
+    name = cls.name
 
-    from generator.build import load_project
-    from generator.content import display_path
-    from generator.render import REGISTRY
-    from generator.writer import OutputWriter
+    def callback(content_dir: Path, out_dir: Path, force: bool, **values) -> None:
+        ctx = click.get_current_context()
+        given = {key: value for key, value in values.items()
+                 if ctx.get_parameter_source(key) is click.core.ParameterSource.COMMANDLINE}
+        _run_build(content_dir, out_dir, only=(name,), options={name: given}, force=force)
 
-    started = time.perf_counter()
-    content = load_project(content_dir)
-    importlib.import_module(f"generator.render.{name}")  # registers the renderer
-    artifacts = REGISTRY[name](options).render(content)
-    elapsed = time.perf_counter() - started
-    writer = OutputWriter(out_dir, staged=True)  # all files or none
-    lines, folders = [], {}
-    for artifact in artifacts:
-        path = writer.write(artifact.name, artifact.data, owner=name)
-        if "/" in artifact.name:  # one file per page (cards --split): summed up below
-            folder = artifact.name.split("/")[0]
-            folders[folder] = folders.get(folder, 0) + 1
-            continue
-        count = f"{artifact.count}, " if artifact.count else ""
-        lines.append(f"{display_path(path)}: {count}{len(artifact.data) / 1024:,.0f} KB")
-    writer.commit()
-    lines += [f"{display_path(out_dir / folder)}/: {count} files, one per page" for folder, count in folders.items()]
-    for line in lines:
-        say(line)
-    say(f"{name}: {len(artifacts)} file{'s' if len(artifacts) != 1 else ''} in {elapsed:.2f} s")
+    params = [_content_param(), _out_param(), _force_param(), *map(_click_option, cls.options)]
+    return click.Command(name, callback=callback, params=params, help=(
+        f"{cls.description}\n\nOptions given here are for this run; printgen.toml's [{name}] table "
+        "keeps them for every build."))
 
 
-def _sheet_params(material: str) -> list[click.Parameter]:
-    """The options every sheet command takes: paper, orientation, print-shop marks, theme.
-    Their choices come from the renderer modules (imported only by the command that uses them)."""
-    from generator.render.sheet import MAX_BLEED_MM, THEMES
-
-    if material == "cards":
-        from generator.render.cards import CARD_PAPERS as papers
-    else:
-        from generator.render.poster import POSTER_PAPERS as papers
-    return [
-        click.Option(["--paper"], type=click.Choice(papers, case_sensitive=False), default=papers[0], show_default=True,
-                     help="Paper size, portrait unless --landscape (B sizes are JIS B, e.g. B2 = 515 x 728 mm)."),
-        click.Option(["--landscape"], is_flag=True, help="Landscape instead of portrait."),
-        click.Option(["--bleed", "bleed_mm"], type=click.FloatRange(0, MAX_BLEED_MM), default=0, metavar="MM",
-                     help="Extend backgrounds MM mm past the trim for a print shop (TrimBox and BleedBox set). Usually 3."),
-        click.Option(["--crop-marks"], is_flag=True, help="Add crop marks in a margin outside the trim (and bleed)."),
-        click.Option(["--theme"], type=click.Choice(sorted(THEMES)), default="ai", show_default=True,
-                     help="Colour theme: " + "; ".join(f"{t.name}: {t.description}" for t in THEMES.values()) + "."),
-    ]
-
-
-class _SheetCommand(click.Command):
-    """A sheet command (cards, poster): its print options (:func:`_sheet_params`) are made the
-    first time the command parses or shows them, so `printgen --help` and the other commands
-    do not import the card and poster code."""
-
-    def __init__(self, *args, material: str, **kwargs):
-        self._material = material
-        self._sheet_added = False
-        super().__init__(*args, **kwargs)
-
-    @property
-    def params(self) -> list[click.Parameter]:
-        if not self._sheet_added:
-            self._sheet_added = True
-            at = sum(p.name in ("content_dir", "out_dir") for p in self._params)  # after --content and --out
-            self._params[at:at] = _sheet_params(self._material)
-        return self._params
-
-    @params.setter
-    def params(self, value: list[click.Parameter]) -> None:
-        self._params = value
-
-
-def _sheet_options(paper: str, landscape: bool, bleed_mm: float, crop_marks: bool, theme: str):
-    from generator.render.sheet import PrintOptions
-
-    return PrintOptions(paper.upper(), landscape, bleed_mm, crop_marks, theme)
-
-
-@cli.command(cls=_SheetCommand, material="cards")
-@content_option
-@out_option
-@click.option("--split", is_flag=True, help="Also write each card as its own file, OUT/cards/NN-<id>.pdf.")
-def cards(content_dir: Path, out_dir: Path, split: bool, **sheet) -> None:
-    """Message cards in big type, one per page: OUT/cards.pdf.
-
-    The twenty one-line messages, the slogan, 「ケアマネジャーは人と人を結ぶ架け橋」 and one card
-    per viewpoint. Each card gets the largest type that fits; a card that cannot fit is an error.
-    """
-    _render_material("cards", content_dir, out_dir, {"print": _sheet_options(**sheet), "split": split})
-
-
-@cli.command(cls=_SheetCommand, material="poster")
-@content_option
-@out_option
-def poster(content_dir: Path, out_dir: Path, **sheet) -> None:
-    """The wall poster, one sheet: OUT/poster.pdf.
-
-    The title, the lead text and the four viewpoints with their sixteen points.
-    """
-    _render_material("poster", content_dir, out_dir, {"print": _sheet_options(**sheet)})
+for _cls in REGISTRY.values():
+    cli.add_command(_material_command(_cls))
 
 
 class _Terminated(BaseException):
@@ -376,7 +333,4 @@ def main() -> None:
             err=True,
         )
         sys.exit(EXIT_FAILURE)
-    # Nothing is left to collect: spare the interpreter's final walk over every object
-    # WeasyPrint made (~0.1 s).
-    gc.freeze()
     sys.exit(0)

@@ -27,6 +27,8 @@ import yaml
 from generator.errors import ContentError, Diagnostic
 from generator.fonts import check_glyphs, describe_char
 from generator.model import (
+    ID_MAX,
+    ID_PATTERN,
     POINT_MARKERS,
     Content,
     Correction,
@@ -66,8 +68,6 @@ MAX_ITEMS = 100
 # composer recurses once a level, so a deeper file could exhaust the stack).
 MAX_DEPTH = 20
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-ID_MAX = 60
 _REMOVED_CHARS = dict.fromkeys(map(ord, "\u200b\u2060\ufeff"))
 _NULL_TAG = "tag:yaml.org,2002:null"
 # Tags YAML gives plain scalars by itself (``2021`` is an int, ``yes`` a bool, ``=`` a value):

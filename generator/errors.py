@@ -28,6 +28,11 @@ class Diagnostic:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         return f"{where}: {self.severity}: {self.key}: {self.message}"
 
+    @classmethod
+    def at(cls, source, message: str, key: str | None = None) -> "Diagnostic":
+        """A problem with the value read at ``source`` (a :class:`~generator.model.Source`)."""
+        return cls(source.path, source.line, source.key if key is None else key, message)
+
 
 class PrintgenError(click.ClickException):
     """A problem the user can fix; printed without a traceback, exit 1."""
@@ -36,6 +41,11 @@ class PrintgenError(click.ClickException):
 
     def format_message(self) -> str:
         return self.message
+
+    @staticmethod
+    def of(*diagnostics: Diagnostic) -> "ContentError":
+        """The error that reports ``diagnostics`` (every one, in order)."""
+        return ContentError(list(diagnostics))
 
     def show(self, file=None) -> None:
         click.echo(self.format_message(), file=file, err=True)

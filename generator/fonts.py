@@ -86,7 +86,7 @@ def advances(face: Face) -> tuple[int, dict[int, int]]:
     except (OSError, ValueError, struct.error):
         pass
     units_per_em, widths = _read_advances(face)
-    _write_atomic(cached, _pack_advances(units_per_em, widths))
+    write_atomic(cached, _pack_advances(units_per_em, widths))
     return units_per_em, widths
 
 
@@ -196,7 +196,7 @@ def _unpack_advances(data: bytes) -> tuple[int, dict[int, int]]:
     return units_per_em, dict(zip(codes, widths))
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes) -> None:
     """Best effort: a cache that cannot be written only costs time."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -226,7 +226,7 @@ def cached_document_subset(key: str, make: Callable[[], bytes]) -> bytes:
     except OSError:
         pass
     data = make()
-    _write_atomic(path, data + hashlib.sha256(data).digest())
+    write_atomic(path, data + hashlib.sha256(data).digest())
     _prune(folder, DOCUMENT_SUBSETS_KEPT)
     return data
 
@@ -555,7 +555,7 @@ def fontconfig_file(font_dir: Path) -> Path:
             return conf
     except OSError:
         pass
-    _write_atomic(conf, body.encode("utf-8"))
+    write_atomic(conf, body.encode("utf-8"))
     if not conf.is_file():  # read-only home: a private temporary configuration
         conf = Path(tempfile.mkdtemp(prefix="printgen-fc-")) / "fonts.conf"
         conf.write_text(body, encoding="utf-8")

@@ -7,9 +7,14 @@ card that does not fit, …) can name the place to fix.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
+
+# Ids of content items (also parts of file names: cards --split): lowercase words and hyphens.
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID_MAX = 60
 
 # Markers the renderers put before the points of a viewpoint (①, ②, …): at most this many points.
 POINT_MARKERS = "①②③④⑤⑥⑦⑧⑨⑩"

@@ -15,7 +15,8 @@ from helpers import BUNDLED_FONT_NAMES, CONTENT_DIR, pdf_font_names, pdf_page_si
 
 from generator.render.cards import CardLayout, cards_of
 from generator.render.phrases import NO_END, NO_START, balance, budoux_phrases, phrases, wrap
-from generator.render.sheet import PT_PER_MM, SLUG_MM, THEMES, PrintOptions, Sheet, TextBlock, contrast
+from generator.render.sheet import PT_PER_MM, SLUG_MM, PrintOptions, Sheet, TextBlock
+from generator.render.style import THEMES, contrast
 
 A3 = (841.89, 1190.55)
 A2 = (1190.55, 1683.78)
@@ -247,7 +248,7 @@ def test_measured_type_that_disagrees_with_weasyprint_is_an_error(content, monke
     measure = Type.measure
     monkeypatch.setattr(Type, "measure", lambda self, text: 0.6 * measure(self, text))
     with pytest.raises(RuntimeError, match="outside the safe area"):
-        cards_module.CardsRenderer({"print": PrintOptions("A4")}).render(content)
+        cards_module.CardsRenderer({"paper": "A4"}).render(content)
 
 
 # ------------------------------------------------------------------ themes

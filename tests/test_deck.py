@@ -374,12 +374,6 @@ def test_wrap_keeps_kinsoku_and_latin_words(content):
                 assert not (a[-1].isascii() and a[-1].isalnum() and b[0].isascii() and b[0].isalnum()), (a, b)
 
 
-def test_cli_theme_choices_are_the_renderer_themes():
-    from generator.cli import THEME_NAMES
-
-    assert set(THEME_NAMES) == set(deck_module.THEMES)
-
-
 def test_a_paragraph_continued_on_the_next_slide_does_not_hang(prs, content):
     """Its first line starts where its other lines do, as in deck.pdf: no bullet, and no
     negative first-line indent (PowerPoint and LibreOffice would set it out in the margin)."""

@@ -1,15 +1,21 @@
-"""Renderers: each turns the content model into one material (files in the output folder).
+"""Renderers: each turns the content model and its options into files (artifacts).
 
-A renderer is a :class:`Renderer` subclass registered by name with :func:`register`; the
-CLI's material commands, ``build --only`` choices and help come from :data:`REGISTRY`.
-Renderers never open content/ and never write files themselves: they return bytes to the
-:class:`~generator.writer.OutputWriter`.
+A renderer is a :class:`Renderer` subclass in a module of this package, registered by name
+with :func:`register`. It declares its options once (:attr:`Renderer.options`); the command
+line (``printgen NAME --OPTION``) and the settings file (``[NAME]`` in printgen.toml) are made
+from that declaration. A renderer knows nothing of processes, caches or the output folder:
+it returns :class:`Artifact` objects, and the build writes them.
+
+Adding an output kind is one module here (with ``@register``) and one folder under
+templates/; see docs/architecture.md.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:  # not at run time: the CLI imports this module for the material names
     from generator.model import Content
@@ -32,64 +38,137 @@ class Artifact:
         return f"{self.pages} {self.kind if self.pages != 1 else self.kind.removesuffix('s')}"
 
 
+class OptionError(ValueError):
+    """A value an :class:`Option` does not accept; the message says what it accepts."""
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option of a renderer, declared once for the command line and printgen.toml.
+
+    ``kind``: ``"choice"`` (one of ``choices``, any case), ``"flag"`` (true/false),
+    ``"number"`` (a finite number in ``low``…``high``) or ``"file"`` (an existing file; in
+    printgen.toml relative to the file's folder). ``default`` is used when neither gives one.
+    """
+
+    name: str  # the key in printgen.toml; on the command line --name with - for _
+    kind: str
+    help: str
+    default: Any = None
+    choices: tuple[str, ...] = ()
+    low: float | None = None
+    high: float | None = None
+    metavar: str | None = None
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+    def convert(self, value: Any, base_dir: Path | None = None) -> Any:
+        """``value`` as this option holds it (a choice in its declared spelling, a float, a
+        Path); raises :class:`OptionError` saying what is accepted."""
+        if value is None:
+            return None
+        if self.kind == "choice":
+            if isinstance(value, str):
+                for choice in self.choices:
+                    if value.casefold() == choice.casefold():
+                        return choice
+            raise OptionError(f"expected one of {', '.join(self.choices)}, found {_shown(value)}")
+        if self.kind == "flag":
+            if isinstance(value, bool):
+                return value
+            raise OptionError(f"expected true or false, found {_shown(value)}")
+        if self.kind == "number":
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise OptionError(f"expected a number from {self.low:g} to {self.high:g}, found {_shown(value)}")
+            if (self.low is not None and value < self.low) or (self.high is not None and value > self.high):
+                raise OptionError(f"expected a number from {self.low:g} to {self.high:g}, found {value:g}")
+            return float(value)
+        if self.kind == "file":
+            if not isinstance(value, (str, Path)) or not str(value):
+                raise OptionError(f"expected the path of a file, found {_shown(value)}")
+            path = Path(value)
+            if base_dir is not None and not path.is_absolute():
+                path = base_dir / path
+            if not path.is_file():
+                raise OptionError(f"file '{value}' not found" if not path.exists() else f"'{value}' is not a file")
+            return path
+        raise TypeError(f"unknown option kind {self.kind!r}")
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, (list, dict)):
+        return "a list" if isinstance(value, list) else "a table"
+    return str(value)
+
+
 class Renderer:
-    """Base class. Subclasses set ``name`` and implement :meth:`render`."""
+    """Base class. Subclasses set ``name``, ``description`` and ``options`` and implement
+    :meth:`render`.
+
+    ``self.settings`` holds every declared option's value (its default when not given).
+    :meth:`render` must depend only on the content, the settings and the files under its
+    ``template_dirs`` (the build's fingerprint covers exactly those), and must raise
+    :class:`~generator.errors.PrintgenError` for problems the user can fix.
+    """
 
     name: ClassVar[str]
     description: ClassVar[str]
+    options: ClassVar[tuple[Option, ...]] = ()
     # What the material is made from, for incremental builds: the content files it reads
-    # (by default all of them) and its folders under templates/.
+    # (by default all of them) and its folders under templates/ (default: its name).
     content_files: ClassVar[tuple[str, ...] | None] = None
-    template_dirs: ClassVar[tuple[str, ...] | None] = None  # default: (name,)
-    # Render time relative to the others: a parallel build starts the longest first, so the
-    # last one to finish is a short one (the longest material decides the wall time).
-    cost: ClassVar[float] = 1.0
-    # Whether :meth:`prepare` takes long (the deck's python-pptx work, ~0.4 s): a parallel
-    # build then starts this material after the first ones, whose workers would otherwise
-    # wait for it.
-    slow_prepare: ClassVar[bool] = False
+    template_dirs: ClassVar[tuple[str, ...] | None] = None
 
-    def __init__(self, options: dict | None = None):
-        self.options = dict(options or {})
+    def __init__(self, settings: dict[str, Any] | None = None):
+        given = dict(settings or {})
+        unknown = set(given) - {o.name for o in self.options}
+        if unknown:
+            raise TypeError(f"{self.name}: unknown options {sorted(unknown)}")
+        self.settings = {o.name: given.get(o.name, o.default) for o in self.options}
 
     def render(self, content: Content) -> list[Artifact]:
-        """Return the files of this material. Raise PrintgenError for problems the user can fix.
-        By default ``finish(content, prepare(content))``; a renderer that does not split its
-        work overrides this instead."""
-        return self.finish(content, self.prepare(content))
-
-    # A renderer may split its work in two: :meth:`prepare`, which must not use WeasyPrint
-    # (a parallel build runs it in a process forked before the parent imports WeasyPrint, so it
-    # overlaps that import), and :meth:`finish`, given what prepare returned (pickled: it comes
-    # from another process). ``render(content)`` must equal ``finish(content, prepare(content))``.
-    def prepare(self, content: Content) -> object:
+        """The files of this material."""
         raise NotImplementedError
-
-    def finish(self, content: Content, prepared: object) -> list[Artifact]:
-        raise NotImplementedError
-
-    @property
-    def prepares(self) -> bool:
-        """Whether this renderer splits its work (see :meth:`prepare`)."""
-        return type(self).prepare is not Renderer.prepare
 
 
 REGISTRY: dict[str, type[Renderer]] = {}
 
 
 def register(cls: type[Renderer]) -> type[Renderer]:
+    """Class decorator: make ``cls`` a material (``printgen NAME``, ``build --only NAME``)."""
     REGISTRY[cls.name] = cls
     return cls
 
 
-# The modules that define the renderers, in the order `build` makes them.
-RENDERER_MODULES = ("handout", "cards", "poster", "deck")
-
-
-def load_renderers(names=RENDERER_MODULES) -> dict[str, type[Renderer]]:
-    """Import the renderer modules (cheap: they import WeasyPrint/python-pptx only when rendering)."""
+def load_renderers() -> dict[str, type[Renderer]]:
+    """Import every module of this package (helpers register nothing); the registry, in
+    build order: the modules' ``ORDER`` (a number, default 100), then their names. Modules
+    import WeasyPrint and python-pptx only when they render, so this is cheap."""
     import importlib
+    import pkgutil
 
-    for module in names:
-        importlib.import_module(f"generator.render.{module}")
-    return REGISTRY
+    modules = []
+    for info in pkgutil.iter_modules(__path__):
+        if not info.name.startswith("_"):
+            module = importlib.import_module(f"{__name__}.{info.name}")
+            modules.append((getattr(module, "ORDER", 100), info.name, module))
+    order = {}
+    for _, _, module in sorted(modules, key=lambda m: m[:2]):
+        for cls in REGISTRY.values():
+            if cls.__module__ == module.__name__:
+                order[cls.name] = cls
+    return order
+
+
+def import_libraries() -> None:
+    """Import the libraries the renderers use (WeasyPrint, set up as :mod:`.pdf` does): a
+    build's worker processes do it while the content loads."""
+    from generator.render.pdf import weasyprint
+
+    weasyprint()

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 
 from generator.errors import PrintgenError
 from generator.model import Content, Text
-from generator.render import Artifact, register
+from generator.render import Artifact, Option, register
 from generator.render.sheet import (
     BODY, HEAD, LABEL, PT_PER_MM, Page, Rect, Sheet, SheetRenderer, TextBlock, Type,
-    background, band, labels, largest_fit, lerp, safe_slug, unbreakable, write_pdf,
+    background, band, labels, largest_fit, lerp, safe_slug, sheet_options, unbreakable, write_pdf,
 )
 
+ORDER = 2  # build order: handout, cards, poster, deck
 CARD_PAPERS = ("A3", "A4", "A2", "B4", "B3", "B2")
 REFERENCE = "A3"
 
@@ -215,15 +216,16 @@ def credit_line(content: Content, words: dict[str, Text] | None = None) -> str:
 
 @register
 class CardsRenderer(SheetRenderer):
-    """Options: ``print`` (:class:`PrintOptions`), ``split`` (bool: also one file per card)."""
+    """cards.pdf, and with ``split`` each card as its own file in cards/."""
 
     name = "cards"
+    description = "Message cards in big type, one per page (A3 by default)."
+    options = (*sheet_options(CARD_PAPERS),
+               Option("split", "flag", "Also write each card as its own file, OUT/cards/NN-<id>.pdf.", default=False))
     content_files = ("document.yaml", "viewpoints.yaml", "encouragement.yaml", "messages.yaml")  # what it prints: rebuilt only when these change
-    template_dirs = ("sheet", "cards", "ua")
-    description = "Message cards, one per page (A3 by default)."
+    template_dirs = ("sheet", "cards")
     file_name = "cards.pdf"
     template = "cards/cards.html.j2"
-    default_paper = "A3"
 
     def title(self, content: Content) -> str:
         return f"{content.document.title}　メッセージカード"
@@ -233,14 +235,10 @@ class CardsRenderer(SheetRenderer):
         self.cards = cards_of(content)
         return [layout.fit(card) for card in self.cards], layout.safe_margin
 
-    def prepare(self, content: Content) -> tuple:
-        """As :meth:`SheetRenderer.prepare`, and the file name of each card for ``split``."""
-        return super().prepare(content), [f"cards/{card.number:02d}-{card.slug}.pdf" for card in self.cards]
-
-    def finish(self, content: Content, prepared: tuple) -> list[Artifact]:
-        sheets, names = prepared
-        artifacts = super().finish(content, sheets)
-        if self.options.get("split"):
-            for name, page in zip(names, self.document.pages):
+    def render(self, content: Content) -> list[Artifact]:
+        artifacts = super().render(content)
+        if self.settings["split"]:
+            for card, page in zip(self.cards, self.document.pages):
+                name = f"cards/{card.number:02d}-{card.slug}.pdf"
                 artifacts.append(Artifact(name, write_pdf(self.document, self.sheet, [page]), 1))
         return artifacts

@@ -12,24 +12,28 @@ from __future__ import annotations
 
 import functools
 import math
-import re
 from dataclasses import dataclass, field, replace
 
 from generator.errors import PrintgenError
 from generator.fonts import FACES, PGOTHIC
 from generator.model import Content
-from generator.render import Artifact, Renderer, register
+from generator.render import Artifact, Option, Renderer, register
 from generator.render.measure import font_metrics, wrap
+from generator.render.style import THEMES
+from generator.render.typeset import sentences
 from generator.templates import TEMPLATES_DIR
 
-# Colour sets for --theme: (name of the theme in PowerPoint, dark text/titles, accent, light tint).
-THEMES = {
-    "teal": ("printgen teal", "1F4E5A", "2A8C82", "E6F2F0"),
-    "navy": ("printgen navy", "1F3A5F", "3568B0", "E8EEF7"),
-    "warm": ("printgen warm", "5A3517", "C8691C", "FAEEE2"),
-    "mono": ("printgen mono", "000000", "555555", "EEEEEE"),
-}
+ORDER = 4  # build order: handout, cards, poster, deck
+# Slides are light: the themes whose paper is light (dark text on it).
+DECK_THEMES = tuple(name for name, theme in THEMES.items() if theme.light_paper)
 DEFAULT_THEME = "teal"
+
+
+def pptx_theme(name: str) -> tuple[str, str, str, str]:
+    """The PowerPoint colour scheme of theme ``name``: its name there, dark text and titles,
+    accent, light tint (RRGGBB)."""
+    t = THEMES[name]
+    return f"printgen {name}", t.headline[1:].upper(), t.accent[1:].upper(), t.panel[1:].upper()
 FAMILY = PGOTHIC  # the usual Japanese slide face; ships with Windows 10+
 
 # Font size limits in points, largest first: text is set at the first size that fits.
@@ -326,13 +330,6 @@ def outline(content: Content) -> list[Draft]:
 
 # --- fitting ----------------------------------------------------------------------------
 
-_SENTENCE_END = re.compile(r"(?<=[。？！])")
-
-
-def sentences(text: str) -> list[str]:
-    return [s for s in _SENTENCE_END.split(text) if s]
-
-
 def _where(source) -> str:
     src = getattr(source, "source", None)
     return f"{src}: error: {src.key}" if src else "deck: error: slide"
@@ -487,37 +484,29 @@ def fit(drafts: list[Draft], geometry: Geometry) -> list[Slide]:
 
 @register
 class DeckRenderer(Renderer):
-    """deck.pptx, deck.pdf and slides-handout.pdf from one fitted slide model.
-
-    Options: ``template`` (path of a .pptx to build on, or None), ``theme`` (a :data:`THEMES`
-    name, or None: the template's own colours, or the default theme without a template).
-    """
+    """deck.pptx, deck.pdf and slides-handout.pdf from one fitted slide model."""
 
     name = "deck"
-    description = "PowerPoint lecture deck (deck.pptx), its PDF twin (deck.pdf) and slide handouts"
-    template_dirs = ("deck", "ua")
-    cost = 1.6
-    slow_prepare = True
+    description = "PowerPoint lecture deck (deck.pptx), its PDF twin (deck.pdf) and slide handouts."
+    options = (
+        Option("template", "file", "Build the deck on this PowerPoint template (its masters, layouts and colours).",
+               metavar="FILE.pptx"),
+        Option("theme", "choice", f"Colour theme. Default: {DEFAULT_THEME}, or the template's own colours with --template.",
+               choices=DECK_THEMES),
+    )
 
-    def prepare(self, content: Content) -> tuple:
-        """deck.pptx and the HTML of the two PDFs, from the fitted slides (python-pptx and
-        Jinja only, no WeasyPrint)."""
+    def render(self, content: Content) -> list[Artifact]:
         from generator.render import powerpoint
 
-        template = self.options.get("template")
-        theme = self.options.get("theme") or (None if template else DEFAULT_THEME)
+        template = self.settings["template"]
+        theme = self.settings["theme"] or (None if template else DEFAULT_THEME)
         deck = powerpoint.DeckFile(template, theme)
         slides = fit(outline(content), deck.geometry())
-        pptx = deck.build(slides, content.document)
+        pptx = Artifact("deck.pptx", deck.build(slides, content.document), len(slides), "slides")
         L = labels()
         html = pdfs_html(slides, deck.geometry(), deck.colours(), content, L)
-        handout_title = f"{content.document.title}（{L['handout_title']}）"
-        return Artifact("deck.pptx", pptx, len(slides), "slides"), html, len(slides), handout_title
-
-    def finish(self, content: Content, prepared: tuple) -> list[Artifact]:
-        """deck.pdf and slides-handout.pdf from the HTML :meth:`prepare` made."""
-        pptx, html, slide_count, handout_title = prepared
-        deck_pdf, handout_pdf = write_pdfs(html, slide_count, content.document.title, handout_title)
+        deck_pdf, handout_pdf = write_pdfs(html, len(slides), content.document.title,
+                                           f"{content.document.title}（{L['handout_title']}）")
         return [pptx, deck_pdf, handout_pdf]
 
 
@@ -548,24 +537,31 @@ def pdfs_html(slides, geometry, colours, content, L: dict[str, str]) -> str:
 
 def write_pdfs(html: str, slide_count: int, title: str, handout_title: str) -> tuple[Artifact, Artifact]:
     """deck.pdf (one 16:9 page per slide) and slides-handout.pdf (A4 portrait, three slides a
-    page with memo lines) from :func:`pdfs_html`, laid out and written once: while the
-    document is written as the handout, its slide pages (the last ``slide_count``) are first
-    copied out as deck.pdf, then drawn into the sheets. The files are titled ``title`` and
-    ``handout_title``."""
-    from generator.render.pdf import pages_as_pdf, pages_into_boxes, render_html
+    page with memo lines) from :func:`pdfs_html`, laid out once; the last ``slide_count``
+    pages are the slides. deck.pdf's pages are placed, scaled, into the handout's boxes
+    (ids ``slide-N``) with pypdf. The files are titled ``title`` and ``handout_title``."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter, Transformation
+
+    from generator.render.pdf import render_html
 
     document = render_html(html)
-    slide_pages = range(len(document.pages) - slide_count, len(document.pages))
-    into_boxes = pages_into_boxes(slide_pages, "slide-")
-    deck = []
-
-    def finish(document, pdf) -> None:
-        import pydyf
-
-        deck.append(pages_as_pdf(pdf, slide_pages, title))
-        pdf.info["Title"] = pydyf.String(handout_title)
-        into_boxes(document, pdf)
-
-    handout_pdf = document.write_pdf(finisher=finish)
-    return (Artifact("deck.pdf", deck[0], len(slide_pages)),
-            Artifact("slides-handout.pdf", handout_pdf, len(document.pages) - len(slide_pages)))
+    sheets = document.pages[: len(document.pages) - slide_count]
+    document.metadata.title = title
+    deck_pdf = document.copy(document.pages[len(sheets):]).write_pdf()
+    document.metadata.title = handout_title
+    handout = PdfWriter(clone_from=io.BytesIO(document.copy(sheets).write_pdf()))
+    slides = PdfReader(io.BytesIO(deck_pdf)).pages
+    px = 0.75  # WeasyPrint's layout is in CSS px, PDF space in pt with the origin at the bottom
+    for sheet, layout in zip(handout.pages, sheets):
+        for anchor, (left, top, right, bottom) in layout.anchors.items():
+            if anchor.startswith("slide-"):
+                slide = slides[int(anchor.removeprefix("slide-")) - 1]
+                scale = (right - left) * px / float(slide.mediabox.width)
+                place = Transformation().scale(scale, scale).translate(left * px, (layout.height - bottom) * px)
+                sheet.merge_transformed_page(slide, place, over=False)  # under the sheet's own drawing
+        sheet.compress_content_streams()  # as WeasyPrint writes them
+    out = io.BytesIO()
+    handout.write(out)
+    return Artifact("deck.pdf", deck_pdf, slide_count), Artifact("slides-handout.pdf", out.getvalue(), len(sheets))

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.model import Content
-from generator.render import Artifact, Renderer, register
+from generator.render import Artifact, Option, Renderer, register
+from generator.render.style import PAPER_SIZES
 from generator.render.typeset import TYPESET_CSS, is_question, sentences
 
 
@@ -17,14 +18,20 @@ from generator.render.typeset import TYPESET_CSS, is_question, sentences
 class Paper:
     """A paper size and the type size and margins that suit it."""
 
-    name: str
-    width_mm: float
-    height_mm: float
+    name: str  # a key of PAPER_SIZES
     font_pt: float  # body text; everything else is sized in em/rem from it
     margin: str  # CSS margin of @page: top right bottom left
     measure: int  # characters per line: the text block is exactly this many em wide
     cards_per_page: int = 10
     dense: float = 1.0  # scale of the tables' and cards' type (small pages need it smaller)
+
+    @property
+    def width_mm(self) -> float:
+        return PAPER_SIZES[self.name][0]
+
+    @property
+    def height_mm(self) -> float:
+        return PAPER_SIZES[self.name][1]
 
     def __post_init__(self):
         # Japanese lines end flush only when the measure is a whole number of em (WeasyPrint
@@ -47,11 +54,12 @@ class Paper:
 # Margins stay ≥ 15 mm everywhere: office printers clip up to ~5 mm, the running head and
 # folio sit inside the margin. B5 is JIS B5 (182 × 257 mm), not ISO B5 (176 × 250 mm).
 PAPERS = {
-    "A4": Paper("A4", 210, 297, 10.5, "22mm 20mm 20mm 20mm", 45),
-    "B5": Paper("B5", 182, 257, 10.5, "19mm 16mm 18mm 16mm", 40, cards_per_page=8, dense=0.9),
-    "A3": Paper("A3", 297, 420, 14.5, "30mm 28mm 28mm 28mm", 47),
+    "A4": Paper("A4", 10.5, "22mm 20mm 20mm 20mm", 45),
+    "B5": Paper("B5", 10.5, "19mm 16mm 18mm 16mm", 40, cards_per_page=8, dense=0.9),
+    "A3": Paper("A3", 14.5, "30mm 28mm 28mm 28mm", 47),
 }
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2b")
+ORDER = 1  # build order: handout, cards, poster, deck
 
 
 @dataclass(frozen=True)
@@ -74,7 +82,7 @@ def worksheet_questions(content: Content) -> list[Question]:
     def collect(paragraphs, section: str, item: str) -> None:
         for paragraph in paragraphs:
             run: list[str] = []
-            for sentence in sentences(paragraph) + [""]:
+            for sentence in [s.strip() for s in sentences(paragraph)] + [""]:
                 if sentence and is_question(sentence):
                     run.append(sentence)
                 elif run:
@@ -107,22 +115,20 @@ def handout_html(content: Content, paper: Paper) -> str:
 
 @register
 class HandoutRenderer(Renderer):
-    """``handout.pdf``. Options: ``paper`` (A4, B5, A3), ``pdf_variant`` (None or one of PDF_VARIANTS)."""
+    """``handout.pdf``."""
 
     name = "handout"
     description = "Training handout PDF: the whole text, the 4×4 overview, message cards, a worksheet."
+    options = (
+        Option("paper", "choice", "Paper size. B5 is JIS B5 (182 × 257 mm), the size Japanese offices use.",
+               default="A4", choices=tuple(PAPERS)),
+        Option("pdf_variant", "choice", "pdf/ua-1: tagged, accessible PDF; pdf/a-2b: archival PDF.", choices=PDF_VARIANTS),
+    )
 
-    def prepare(self, content: Content) -> str:
-        """The handout's HTML (Jinja and the ``ja`` filter, no WeasyPrint)."""
-        if self.options.get("pdf_variant") not in (None, *PDF_VARIANTS):
-            raise ValueError(f"unknown PDF variant {self.options['pdf_variant']!r}")
-        return handout_html(content, PAPERS[self.options.get("paper") or "A4"])
+    def render(self, content: Content) -> list[Artifact]:
+        from generator.render.pdf import render_html
 
-    def finish(self, content: Content, prepared: str) -> list[Artifact]:
-        """handout.pdf from the HTML :meth:`prepare` made."""
-        from generator.render.pdf import compact_pdf, render_html
-
-        variant = self.options.get("pdf_variant")
-        options = {"pdf_variant": variant} if variant else {}
-        document = render_html(prepared)
-        return [Artifact("handout.pdf", document.write_pdf(finisher=compact_pdf, **options), len(document.pages))]
+        document = render_html(handout_html(content, PAPERS[self.settings["paper"]]))
+        variant = self.settings["pdf_variant"]
+        pdf = document.write_pdf(**({"pdf_variant": variant} if variant else {}))
+        return [Artifact("handout.pdf", pdf, len(document.pages))]

@@ -14,9 +14,10 @@ from generator.render import register
 from generator.render.cards import credit_line
 from generator.render.sheet import (
     BODY, HEAD, LABEL, PT_PER_MM, Page, Rect, Sheet, SheetRenderer, TextBlock, Type,
-    background, band, labels, largest_fit, lerp, unbreakable,
+    background, band, labels, largest_fit, lerp, sheet_options, unbreakable,
 )
 
+ORDER = 3  # build order: handout, cards, poster, deck
 POSTER_PAPERS = ("A2", "A1", "A3", "B2", "B3")
 REFERENCE = "A2"
 
@@ -198,16 +199,15 @@ class PosterLayout:
 
 @register
 class PosterRenderer(SheetRenderer):
-    """Options: ``print`` (:class:`PrintOptions`)."""
+    """poster.pdf: one sheet."""
 
     name = "poster"
-    content_files = ("document.yaml", "viewpoints.yaml")  # what it prints: rebuilt only when these change
-    template_dirs = ("sheet", "poster", "ua")
     description = "The wall poster: title, lead and the sixteen points on one sheet (A2 by default)."
-    cost = 0.2
+    options = sheet_options(POSTER_PAPERS)
+    content_files = ("document.yaml", "viewpoints.yaml")  # what it prints: rebuilt only when these change
+    template_dirs = ("sheet", "poster")
     file_name = "poster.pdf"
     template = "poster/poster.html.j2"
-    default_paper = "A2"
 
     def lay_out(self, content: Content, sheet: Sheet) -> tuple[list[Page], float]:
         layout = PosterLayout(sheet, content)

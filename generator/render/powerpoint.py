@@ -15,7 +15,7 @@ import zipfile
 from pathlib import Path
 
 from generator.errors import PrintgenError
-from generator.render.deck import BODY_LEADING, BULLET, FAMILY, NUMBER_SIZE, STYLES, THEMES, TITLE_LEADING, Box, Geometry
+from generator.render.deck import BODY_LEADING, BULLET, FAMILY, NUMBER_SIZE, STYLES, TITLE_LEADING, pptx_theme, Box, Geometry
 
 EMU_PER_PT = 12700
 SLIDE_16_9 = (12192000, 6858000)  # 13.333 × 7.5 in
@@ -91,7 +91,7 @@ class DeckFile:
             _style_default_template(self.prs)
         self.layouts = _choose_layouts(self.prs, self.template)
         self.number_ph = _slide_number_placeholder(self.layouts["content"][0])
-        _set_theme(self.prs, THEMES[theme] if theme else None)
+        _set_theme(self.prs, pptx_theme(theme) if theme else None)
         self._geometry = None
 
     # geometry and colours, shared with the PDF renderers

@@ -13,30 +13,18 @@ from __future__ import annotations
 
 import functools
 import math
-import re
 from dataclasses import dataclass
 from typing import Callable, ClassVar, TypeVar
 
 T = TypeVar("T")
 
 from generator.fonts import GOTHIC, PGOTHIC, Face, FACES
-from generator.model import Content, Text
-from generator.render import Artifact, Renderer
+from generator.model import ID_MAX, ID_PATTERN, Content, Text
+from generator.render import Artifact, Option, Renderer
 from generator.render.measure import font_metrics
 from generator.render.phrases import balance, wrap
 
-PT_PER_MM = 72 / 25.4
-
-# Trim sizes in mm, portrait. B sizes are JIS B (not ISO B).
-PAPERS: dict[str, tuple[float, float]] = {
-    "A1": (594, 841),
-    "A2": (420, 594),
-    "A3": (297, 420),
-    "A4": (210, 297),
-    "B2": (515, 728),
-    "B3": (364, 515),
-    "B4": (257, 364),
-}
+from generator.render.style import PAPER_SIZES, PT_PER_MM, THEMES, Theme
 
 # Crop marks sit in a slug outside the bleed: they start this far past the bleed edge and are this long.
 MARK_GAP_MM = 2.0
@@ -45,9 +33,23 @@ SLUG_MM = MARK_GAP_MM + MARK_LENGTH_MM + 1.0
 MAX_BLEED_MM = 10.0
 
 
+def sheet_options(papers: tuple[str, ...], default_theme: str = "ai") -> tuple[Option, ...]:
+    """The options every sheet material takes; ``papers``: its sizes, the default first."""
+    return (
+        Option("paper", "choice", "Paper size, portrait unless --landscape (B sizes are JIS B, e.g. B2 = 515 x 728 mm).",
+               default=papers[0], choices=papers),
+        Option("landscape", "flag", "Landscape instead of portrait.", default=False),
+        Option("bleed", "number", "Extend backgrounds MM mm past the trim for a print shop (TrimBox and BleedBox set). Usually 3.",
+               default=0.0, low=0, high=MAX_BLEED_MM, metavar="MM"),
+        Option("crop_marks", "flag", "Add crop marks in a margin outside the trim (and bleed).", default=False),
+        Option("theme", "choice", "Colour theme: " + "; ".join(f"{t.name}: {t.description}" for t in THEMES.values()) + ".",
+               default=default_theme, choices=tuple(THEMES)),
+    )
+
+
 @dataclass(frozen=True)
 class PrintOptions:
-    """The options every sheet command takes (``--paper``, ``--landscape``, ``--bleed``, …)."""
+    """The options every sheet material takes (``paper``, ``landscape``, ``bleed``, …)."""
 
     paper: str
     landscape: bool = False
@@ -69,7 +71,7 @@ class Sheet:
 
     @classmethod
     def from_options(cls, options: PrintOptions) -> "Sheet":
-        w_mm, h_mm = PAPERS[options.paper]
+        w_mm, h_mm = PAPER_SIZES[options.paper]
         if options.landscape:
             w_mm, h_mm = h_mm, w_mm
         return cls(
@@ -83,7 +85,7 @@ class Sheet:
 
     def scale(self, reference: str) -> float:
         """How much bigger this sheet is than ``reference`` (same area ratio as for A sizes)."""
-        rw, rh = PAPERS[reference]
+        rw, rh = PAPER_SIZES[reference]
         return math.sqrt((self.width * self.height) / (rw * rh * PT_PER_MM**2))
 
     @property
@@ -122,66 +124,6 @@ class Sheet:
             left, top, right, bottom = (float(v) for v in page["TrimBox"])
             b = self.bleed
             page["BleedBox"] = type(page["TrimBox"])([left - b, top - b, right + b, bottom + b])
-
-
-# ---------------------------------------------------------------- themes
-
-
-@dataclass(frozen=True)
-class Theme:
-    """Colours of a sheet. Every text colour is used only on the background named beside it."""
-
-    name: str
-    description: str
-    paper: str  # page background (reaches into the bleed)
-    ink: str  # body text on paper
-    headline: str  # headlines and point markers on paper
-    muted: str  # footer text on paper
-    band: str  # the band at the top of a sheet
-    band_ink: str  # text on the band
-    panel: str  # poster panels
-    panel_ink: str  # text on panels
-    accent: str  # rules and bars only, never text
-
-    def text_pairs(self) -> list[tuple[str, str, str]]:
-        """``(what, foreground, background)`` for every text colour on its background."""
-        return [
-            ("text", self.ink, self.paper),
-            ("headline", self.headline, self.paper),
-            ("footer", self.muted, self.paper),
-            ("band", self.band_ink, self.band),
-            ("panel text", self.panel_ink, self.panel),
-            ("panel headline", self.headline, self.panel),
-        ]
-
-
-THEMES: dict[str, Theme] = {
-    t.name: t
-    for t in (
-        Theme("ai", "indigo on white (default)", paper="#ffffff", ink="#1a1a1a", headline="#183a6b",
-              muted="#4d4d4d", band="#183a6b", band_ink="#ffffff", panel="#edf2f9", panel_ink="#1a1a1a",
-              accent="#e0a020"),
-        Theme("hinata", "warm brown on cream", paper="#fff8ea", ink="#2b2118", headline="#8c2f0c",
-              muted="#5c4637", band="#7a2a0c", band_ink="#fff8ea", panel="#fbe6c8", panel_ink="#2b2118",
-              accent="#e8891a"),
-        Theme("yoru", "light on dark navy (heavy ink)", paper="#102a43", ink="#f3f6f9", headline="#ffd166",
-              muted="#c4d2df", band="#ffd166", band_ink="#102a43", panel="#1f3d5c", panel_ink="#f3f6f9",
-              accent="#ffd166"),
-    )
-}
-
-
-def relative_luminance(colour: str) -> float:
-    """WCAG 2 relative luminance of ``#rrggbb``."""
-    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast(fg: str, bg: str) -> float:
-    """WCAG 2 contrast ratio (1 to 21)."""
-    a, b = sorted((relative_luminance(fg), relative_luminance(bg)), reverse=True)
-    return (a + 0.05) / (b + 0.05)
 
 
 # ---------------------------------------------------------------- measured type
@@ -291,44 +233,35 @@ def labels() -> dict[str, Text]:
 # ---------------------------------------------------------------- rendering
 
 
-SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
-
 def safe_slug(value: str) -> str:
     """``value`` if it is a plain file-name slug; a bug otherwise (content ids are validated)."""
-    if not SLUG_PATTERN.fullmatch(value) or len(value) > 80:
+    if not ID_PATTERN.fullmatch(value) or len(value) > ID_MAX:
         raise ValueError(f"not a safe file name part: {value!r}")
     return value
 
 
 def render_sheets(html: str, sheet: Sheet, *, pages: int, safe_margin: float):
-    """Lay out ``html`` (one sheet per page) and check it: exactly ``pages`` pages, and every
-    piece of text inside the trim less ``safe_margin`` pt. Returns the WeasyPrint document."""
-    from generator.render.pdf import render_html
+    """Lay out ``html`` (one sheet per page): the WeasyPrint document, and its PDF with the
+    print-shop boxes set. Checked: exactly ``pages`` pages, and all text inside the trim less
+    ``safe_margin`` pt (a measurement that disagrees with WeasyPrint is a loud error, never a
+    clipped line)."""
+    from generator.render.pdf import render_html, text_rectangles
 
     document = render_html(html)
     if len(document.pages) != pages:
         raise RuntimeError(f"laid out {len(document.pages)} pages, expected {pages}: measured type disagrees with WeasyPrint")
-    for number, page in enumerate(document.pages, 1):
-        for box, left, top, right, bottom in text_boxes(page):
-            px = 0.75  # WeasyPrint lays out in CSS px
+    pdf = write_pdf(document, sheet)
+    e = sheet.extent
+    for number, rects in enumerate(text_rectangles(pdf), 1):
+        for left, top, right, bottom, text in rects:
             if (
-                left * px < safe_margin - TOLERANCE
-                or top * px < safe_margin - TOLERANCE
-                or right * px > sheet.width - safe_margin + TOLERANCE
-                or bottom * px > sheet.height - safe_margin + TOLERANCE
+                left - e < safe_margin - TOLERANCE
+                or top - e < safe_margin - TOLERANCE
+                or right - e > sheet.width - safe_margin + TOLERANCE
+                or bottom - e > sheet.height - safe_margin + TOLERANCE
             ):
-                raise RuntimeError(f"page {number}: text {box.text!r} reaches outside the safe area: measured type disagrees with WeasyPrint")
-    return document
-
-
-def text_boxes(page):
-    """``(box, left, top, right, bottom)`` in CSS px for every piece of text laid out on ``page``."""
-    from weasyprint.formatting_structure.boxes import TextBox
-
-    for box in page._page_box.descendants(placeholders=True):  # absolutely placed boxes too
-        if isinstance(box, TextBox) and box.text.strip():
-            yield box, box.position_x, box.position_y, box.position_x + box.width, box.position_y + box.height
+                raise RuntimeError(f"page {number}: text {text!r} reaches outside the safe area: measured type disagrees with WeasyPrint")
+    return document, pdf
 
 
 def write_pdf(document, sheet: Sheet, pages=None) -> bytes:
@@ -428,13 +361,12 @@ def html_document(template: str, sheet: Sheet, theme: Theme, pages: list[Page], 
 class SheetRenderer(Renderer):
     """Base of the big-type renderers: lays out pages, renders them as one document, writes one PDF.
 
-    Subclasses set ``file_name``, ``template``, ``default_paper`` and implement :meth:`lay_out`;
-    option ``print`` is a :class:`PrintOptions`.
+    Subclasses set ``file_name``, ``template`` and ``options`` (:func:`sheet_options`) and
+    implement :meth:`lay_out`.
     """
 
     file_name: ClassVar[str]
     template: ClassVar[str]
-    default_paper: ClassVar[str]
 
     def lay_out(self, content: Content, sheet: Sheet) -> tuple[list[Page], float]:
         """The pages, and the safe margin (pt) no text may enter."""
@@ -443,19 +375,18 @@ class SheetRenderer(Renderer):
     def title(self, content: Content) -> str:
         return content.document.title
 
-    def prepare(self, content: Content) -> tuple[Sheet, int, float, str]:
-        """The sheet, the number of pages, the safe margin and the HTML: the pages fitted
-        (plain Python, no WeasyPrint)."""
-        options: PrintOptions = self.options.get("print") or PrintOptions(self.default_paper)
+    @property
+    def print_options(self) -> PrintOptions:
+        s = self.settings
+        return PrintOptions(s["paper"], s["landscape"], s["bleed"], s["crop_marks"], s["theme"])
+
+    def render(self, content: Content) -> list[Artifact]:
+        """The pages fitted in Python, then laid out, checked and written by WeasyPrint."""
+        options = self.print_options
         sheet = Sheet.from_options(options)
         pages, safe_margin = self.lay_out(content, sheet)
         html = html_document(self.template, sheet, THEMES[options.theme], pages,
                              title=self.title(content), author=content.document.author)
-        return sheet, len(pages), safe_margin, html
-
-    def finish(self, content: Content, prepared: tuple[Sheet, int, float, str]) -> list[Artifact]:
-        """The PDF of what :meth:`prepare` made, laid out and checked by WeasyPrint."""
-        sheet, count, safe_margin, html = prepared
-        self.document = render_sheets(html, sheet, pages=count, safe_margin=safe_margin)
         self.sheet = sheet
-        return [Artifact(self.file_name, write_pdf(self.document, sheet), count)]
+        self.document, pdf = render_sheets(html, sheet, pages=len(pages), safe_margin=safe_margin)
+        return [Artifact(self.file_name, pdf, len(pages))]

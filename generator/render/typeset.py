@@ -150,8 +150,9 @@ _SENTENCE = re.compile(r".+?(?:[。？！]+[」』）]*|$)", re.S)
 
 
 def sentences(text: str) -> list[str]:
-    """``text`` split after each 。？！ (closing brackets stay with their sentence)."""
-    return [s for s in (m.group(0).strip() for m in _SENTENCE.finditer(str(text))) if s]
+    """``text`` split after each 。？！ (closing brackets stay with their sentence); joined
+    again they give ``text``."""
+    return [m.group(0) for m in _SENTENCE.finditer(str(text)) if m.group(0)]
 
 
 def is_question(sentence: str) -> bool:
