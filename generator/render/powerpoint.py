@@ -4,6 +4,10 @@ Titles go into title placeholders and text into body placeholders of the templat
 (chosen by placeholder types, not by index), so the outline view, slide titles and the
 accessibility checker work, and a lecturer can edit the slides. Every East Asian font detail
 PowerPoint needs lives in :func:`set_run_font`.
+
+Only python-pptx's public API is used. What it has no API for (East Asian fonts, bullets and
+hanging indents, the slide-number field, shapes on masters and layouts, the theme) is written
+with lxml into the elements python-pptx hands out (``shape.element``, ``layout.element`` …).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import zipfile
 from pathlib import Path
 
 from generator.errors import PrintgenError
-from generator.render.deck import BODY_LEADING, BULLET, FAMILY, NUMBER_SIZE, STYLES, TITLE_LEADING, pptx_theme, Box, Geometry
+from generator.render.deck import BODY_LEADING, FAMILY, NUMBER_SIZE, STYLES, TITLE_LEADING, Box, Geometry, pptx_theme
 
 EMU_PER_PT = 12700
 SLIDE_16_9 = (12192000, 6858000)  # 13.333 × 7.5 in
@@ -26,6 +30,7 @@ MAX_TEMPLATE_UNPACKED = 100_000_000
 
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 P = "http://schemas.openxmlformats.org/presentationml/2006/main"
+R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 NS = {"a": A, "p": P}
 
 
@@ -76,6 +81,14 @@ def _emu(pt: float) -> int:
     return round(pt * EMU_PER_PT)
 
 
+def _length(pt: float):
+    """``pt`` points as a python-pptx length, rounded to the hundredths of a point PowerPoint
+    stores (``Pt()`` truncates to EMU, then python-pptx floors to hundredths: Pt(10.2) is 10.19)."""
+    from pptx.util import Centipoints
+
+    return Centipoints(round(pt * 100))
+
+
 class DeckFile:
     """A presentation opened from the default template or the user's, ready for the slides."""
 
@@ -91,24 +104,18 @@ class DeckFile:
             _style_default_template(self.prs)
         self.layouts = _choose_layouts(self.prs, self.template)
         self.number_ph = _slide_number_placeholder(self.layouts["content"][0])
-        _set_theme(self.prs, pptx_theme(theme) if theme else None)
-        self._geometry = None
+        self.theme_xml = _themed(_theme_xml(self.prs), pptx_theme(theme) if theme else None)
 
     # geometry and colours, shared with the PDF renderers
 
     def geometry(self) -> Geometry:
-        if self._geometry is None:
-            boxes = {}
-            for kind, (layout, title_ph, body_ph) in self.layouts.items():
-                boxes[kind] = (_box(title_ph), _box(body_ph))
-            self._geometry = Geometry(self.prs.slide_width / EMU_PER_PT, self.prs.slide_height / EMU_PER_PT, boxes,
-                                      _box(self.number_ph) if self.number_ph is not None else None)
-        return self._geometry
+        boxes = {kind: (_box(title_ph), _box(body_ph)) for kind, (layout, title_ph, body_ph) in self.layouts.items()}
+        return Geometry(self.prs.slide_width / EMU_PER_PT, self.prs.slide_height / EMU_PER_PT, boxes,
+                        _box(self.number_ph) if self.number_ph is not None else None)
 
     def colours(self) -> dict[str, str]:
         """``dark``, ``accent``, ``light`` as #RRGGBB, from the presentation's theme."""
-        theme = _theme_xml(self.prs)
-        scheme = theme.find(".//a:clrScheme", NS)
+        scheme = self.theme_xml.find(".//a:clrScheme", NS)
         out = {}
         for key, slot, fallback in (("dark", "dk2", "1F3A5F"), ("accent", "accent1", "3568B0"), ("light", "lt2", "EEEEEE")):
             el = scheme.find(f"a:{slot}/*", NS) if scheme is not None else None
@@ -119,22 +126,22 @@ class DeckFile:
     # the slides
 
     def build(self, slides, document) -> bytes:
+        from lxml import etree
+
         styled = self.theme is not None
-        blanks: dict = {}  # what _add_slide and _notes_slide copy
         for s in slides:
             layout, title_ph, body_ph = self.layouts[s.kind]
-            slide = _add_slide(self.prs, layout, blanks)
-            title_shape = _slide_placeholder(slide, title_ph)
-            body_shape = _slide_placeholder(slide, body_ph)
+            # the layout's placeholders but date, footer and slide number (python-pptx leaves those out)
+            slide = self.prs.slides.add_slide(layout)
             align = None
-            _fill_title(title_shape, s, styled, align, own_look=self.template is None)
-            _fill_body(body_shape, s, styled, align, own_look=self.template is None)
+            _fill_title(_slide_placeholder(slide, title_ph), s, styled, align, own_look=self.template is None)
+            _fill_body(_slide_placeholder(slide, body_ph), s, styled, align, own_look=self.template is None)
             if s.kind == "content" and self.number_ph is not None:
-                _add_slide_number(slide, self.number_ph, s.number, blanks)
-            # placeholders of the layout we do not use (date, footer) are not on the slide
-            _fill_notes(_notes_slide(slide, blanks), s.notes)
+                _add_slide_number(slide, self.number_ph, s.number)
+            _fill_notes(slide.notes_slide.notes_placeholder, s.notes)
         _set_core_properties(self.prs, document)
-        return _save(self.prs, _build_time(document))
+        theme = etree.tostring(self.theme_xml, xml_declaration=True, encoding="UTF-8", standalone=True)
+        return _save(self.prs, _build_time(document), {_theme_part(self.prs).partname.membername: theme})
 
 
 # --- opening and preparing the template -------------------------------------------------
@@ -164,10 +171,13 @@ def _open_template(path: Path):
 
 
 def _remove_slides(prs) -> None:
-    """Drop a template's own slides: the deck brings its own (their parts are not saved)."""
-    sld_ids = prs.slides._sldIdLst
+    """Drop a template's own slides: the deck brings its own (their parts are not saved).
+    python-pptx has no API for it: the presentation's relationship to each slide goes (while
+    the slide list still names it once: ``drop_rel`` keeps a relationship named twice), then
+    its entry in the slide list (``p:sldIdLst``, the element of ``prs.slides``)."""
+    sld_ids = prs.slides.element
     for sld_id in list(sld_ids):
-        prs.part.drop_rel(sld_id.rId)
+        prs.part.drop_rel(sld_id.get(R_ID))
         sld_ids.remove(sld_id)
 
 
@@ -186,7 +196,7 @@ def _make_16_9(prs) -> None:
     factor = new_width / width
     for master in prs.slide_masters:
         for part in (master, *master.slide_layouts):
-            for xfrm in _top_level_xfrms(part.shapes._spTree):
+            for xfrm in _top_level_xfrms(part.shapes.element):
                 off, ext = xfrm.find("a:off", NS), xfrm.find("a:ext", NS)
                 if off is not None:
                     off.set("x", str(round(int(off.get("x")) * factor)))
@@ -203,7 +213,7 @@ def _add_rect(shapes, name: str, x, y, w, h, colour: str = "accent1") -> None:
     """A decorative filled rectangle on a master or layout (python-pptx cannot add shapes there)."""
     from lxml import etree
 
-    tree = shapes._spTree
+    tree = shapes.element  # p:spTree
     next_id = max([int(i) for i in tree.xpath(".//p:cNvPr/@id")] + [1]) + 1
     tree.append(etree.fromstring(
         f'<p:sp xmlns:p="{P}" xmlns:a="{A}"><p:nvSpPr><p:cNvPr id="{next_id}" name="{name}" descr=""/>'
@@ -235,21 +245,21 @@ def _style_default_template(prs) -> None:
             _set_xfrm(ph, 84, 110, 800, 180)
         elif kind == PH.SUBTITLE:
             _set_xfrm(ph, 84, 318, 800, 150)
-        if kind in (PH.CENTER_TITLE, PH.SUBTITLE):
-            txbody = ph.text_frame._txBody
+        if kind in (PH.CENTER_TITLE, PH.SUBTITLE):  # left-aligned: the list style has no API
+            txbody = ph.element.find("p:txBody", NS)
             lst = txbody.find(_a("lstStyle"))
             if lst is None:
                 from lxml import etree
 
                 lst = etree.Element(_a("lstStyle"))
-                txbody.bodyPr.addnext(lst)
+                txbody.find(_a("bodyPr")).addnext(lst)
             lvl1 = lst.find(_a("lvl1pPr"))
             if lvl1 is None:
                 lvl1 = _sub(lst, "lvl1pPr")
             lvl1.set("algn", "l")
             lvl1.set("indent", "0")
             lvl1.set("marL", "0")
-    title_layout._element.set("showMasterSp", "0")  # not the master's line under the title
+    title_layout.element.set("showMasterSp", "0")  # not the master's line under the title
     _add_rect(title_layout.shapes, "Accent band", 0, 0, 26, 540)
     _add_rect(title_layout.shapes, "Accent line", 91, 302, 220, 4)
 
@@ -261,7 +271,7 @@ def _placeholders(layout) -> list:
 
 
 def _is_vertical(ph) -> bool:
-    body_pr = ph._element.find(".//a:bodyPr", NS)
+    body_pr = ph.element.find(".//a:bodyPr", NS)
     return body_pr is not None and body_pr.get("vert") not in (None, "horz")
 
 
@@ -308,23 +318,16 @@ def _slide_number_placeholder(layout):
     return next((p for p in layout.placeholders if p.placeholder_format.type == PH.SLIDE_NUMBER), None)
 
 
-def _add_slide_number(slide, layout_ph, number: int, blanks: dict) -> None:
+def _add_slide_number(slide, layout_ph, number: int) -> None:
     """The layout's slide-number placeholder on the slide, holding a slide-number field:
     PowerPoint keeps it right when slides move; ``number`` is what it shows until then.
-    Made once; later slides (the same placeholders before it, so the same shape id) get a copy
-    with their own number, inserted where python-pptx's ``clone_placeholder`` inserts."""
+    python-pptx has no API for fields: the layout's own (or a new one) goes into the XML."""
     import copy
 
     from lxml import etree
 
-    made = blanks.get("number")
-    if made is not None:
-        sp = copy.deepcopy(made)
-        sp.find(".//a:fld[@type='slidenum']/a:t", NS).text = str(number)
-        slide.shapes._spTree.insert_element_before(sp, "p:extLst")
-        return
     slide.shapes.clone_placeholder(layout_ph)
-    p = _slide_placeholder(slide, layout_ph).text_frame.paragraphs[0]._p
+    p = _paragraph(_slide_placeholder(slide, layout_ph), True)[1]
     fld = layout_ph.element.find(".//a:fld[@type='slidenum']", NS)
     if fld is None:
         fld = etree.Element(_a("fld"), id=SLIDE_NUMBER_FIELD, type="slidenum")
@@ -338,7 +341,6 @@ def _add_slide_number(slide, layout_ph, number: int, blanks: dict) -> None:
     set_run_font(rpr)
     fld.find(_a("t")).text = str(number)
     p.insert(0, fld)
-    blanks["number"] = copy.deepcopy(p.getparent().getparent())  # the p:sp
 
 
 def _box(ph) -> Box:
@@ -357,13 +359,11 @@ def _theme_xml(prs):
     return etree.fromstring(_theme_part(prs).blob)
 
 
-def _set_theme(prs, theme) -> None:
-    """The theme's major and minor fonts (Latin, East Asian, Japanese script) become the
-    bundled family, so text a lecturer types later is set in it too; ``theme`` colours, if any."""
-    from lxml import etree
-
-    part = _theme_part(prs)
-    root = etree.fromstring(part.blob)
+def _themed(root, theme):
+    """``root`` (a theme's XML) with its major and minor fonts (Latin, East Asian, Japanese
+    script) made the bundled family, so text a lecturer types later is set in it too, and
+    ``theme``'s colours if any. python-pptx has the theme part only as bytes: :func:`_save`
+    writes these in their place."""
     for font in root.xpath(".//a:fontScheme/a:majorFont | .//a:fontScheme/a:minorFont", namespaces=NS):
         for tag in ("latin", "ea"):
             el = font.find(_a(tag))
@@ -383,92 +383,84 @@ def _set_theme(prs, theme) -> None:
             for child in list(el):
                 el.remove(child)
             _sub(el, "srgbClr", val=value)
-    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return root
 
 
 # --- filling slides ---------------------------------------------------------------------
 
 
 def _slide_placeholder(slide, layout_ph):
-    """The placeholder of ``slide`` with ``layout_ph``'s idx, as ``slide.placeholders[idx]``
-    finds it (the first such shape), without its XPath query for each shape on the slide."""
-    from pptx.shapes.shapetree import SlideShapeFactory
-
-    idx = layout_ph.placeholder_format.idx
-    for el in slide.shapes._spTree.iter_shape_elms():
-        ph = el.find(_PH)
-        if ph is not None and int(ph.get("idx", "0")) == idx:
-            return SlideShapeFactory(el, slide.placeholders)
-    raise AssertionError(f"placeholder idx {idx} missing on the slide")
+    """The placeholder of ``slide`` that inherits from ``layout_ph`` (the one with its idx)."""
+    return slide.placeholders[layout_ph.placeholder_format.idx]
 
 
-_PH = f"./*/{{{P}}}nvPr/{{{P}}}ph"  # a shape's placeholder element (in its p:nvSpPr, p:nvPicPr …)
+def _paragraph(shape, first: bool):
+    """The first paragraph of ``shape``'s text, or a new one after the others, and its ``a:p``
+    element (python-pptx's paragraphs do not hand out their XML; the shape's element does)."""
+    tf = shape.text_frame
+    p = tf.paragraphs[0] if first else tf.add_paragraph()
+    return p, shape.element.findall("p:txBody/a:p", NS)[-1]
 
 
-def _prepare_frame(shape, anchor: str | None = None):
+def _prepare_frame(shape, anchor=None):
     from pptx.enum.text import MSO_AUTO_SIZE
 
     tf = shape.text_frame
     tf.word_wrap = True
     tf.auto_size = MSO_AUTO_SIZE.NONE  # the text was fitted at build time (see deck.fit)
-    body_pr = tf._txBody.bodyPr
+    # The insets the text was measured with, always written: python-pptx's margin_left … leave
+    # out a value equal to the schema's default, and the slide would then inherit the layout's.
+    body_pr = shape.element.find("p:txBody/a:bodyPr", NS)
     for attr, value in zip(("lIns", "tIns", "rIns", "bIns"), (7.2, 3.6, 7.2, 3.6)):
         body_pr.set(attr, str(_emu(value)))
-    if anchor:
-        body_pr.set("anchor", anchor)
-    return tf
+    if anchor is not None:
+        tf.vertical_anchor = anchor
 
 
-def _paragraph(tf, first: bool):
-    return tf.paragraphs[0] if first else tf.add_paragraph()
-
-
-def _add_runs(p, text: str, size: float, bold: bool = False, colour: str | None = None) -> None:
-    """``text`` as runs of ``p``; a newline becomes a line break (a:br).
-
-    The elements are made here as python-pptx and :func:`set_run_font` make them on a new run
-    (``add_run``, ``run.text``, ``get_or_add_rPr``: the same children, attributes in the same
-    order, the text escaped by python-pptx's own function), at a fraction of the cost."""
-    from pptx.oxml.text import CT_RegularTextRun
-
-    escape = CT_RegularTextRun._escape_ctrl_chars
-    p_el = p._p
-    end = p_el.find(_a("endParaRPr"))  # python-pptx adds a run before it (a line break goes last)
-    sz = _pts(size)
+def _add_runs(paragraph, text: str, size: float, bold: bool = False, colour=None) -> None:
+    """``text`` as runs of ``paragraph`` (from :func:`_paragraph`), in Japanese; a newline
+    becomes a line break (a:br). ``colour``: an ``MSO_THEME_COLOR``."""
+    p, p_el = paragraph
     for i, line in enumerate(text.split("\n")):
         if i:
-            _font_children(_sub(_sub(p_el, "br"), "rPr", sz=sz, lang="ja-JP", altLang="en-US"))
-        if end is None:
-            r = _sub(p_el, "r")
-        else:
-            r = p_el.makeelement(_a("r"), {})
-            end.addprevious(r)
-        rpr = _sub(r, "rPr", sz=sz, b="1" if bold else "0", lang="ja-JP", altLang="en-US")
-        if colour:
-            _sub(_sub(rpr, "solidFill"), "schemeClr", val=colour)
-        _font_children(rpr)
-        _sub(r, "t").text = escape(line)
+            p.add_line_break()
+        run = p.add_run()
+        run.text = line
+        font = run.font
+        font.size = _length(size)
+        font.bold = bold
+        if colour is not None:
+            font.color.theme_color = colour
+    _set_paragraph_fonts(p_el, size)
 
 
-def _font_children(rpr, family: str = FAMILY) -> None:
-    """The typeface elements :func:`set_run_font` adds to a new run's ``a:rPr`` (which has its
-    ``lang`` and ``altLang`` already, and no typeface or later child)."""
-    for tag in ("latin", "ea", "cs"):
-        _sub(rpr, tag, typeface=family)
+def _set_paragraph_fonts(p_el, size: float) -> None:
+    """Every run and line break of ``p_el`` (an ``a:p``) in Japanese and :data:`FAMILY`
+    (:func:`set_run_font`). A line break also gets the size of the runs around it: python-pptx
+    adds it without run properties (``a:rPr``), so it would take the layout's size."""
+    for el in p_el:
+        if el.tag == _a("br") and el.find(_a("rPr")) is None:
+            _sub(el, "rPr", sz=_pts(size))
+        if el.tag in (_a("r"), _a("br")):
+            set_run_font(el.find(_a("rPr")))
 
 
-def _set_ppr(p, *, pitch: float, before: float, align: str | None, mar_l: float = 0, indent: float = 0,
+def _set_ppr(paragraph, *, pitch: float, before: float, align: str | None, mar_l: float = 0, indent: float = 0,
              bullet: str = "", bullet_colour: str | None = None) -> None:
-    ppr = p._p.get_or_add_pPr()
+    """Spacing and alignment through python-pptx; the margin, the hanging indent and the bullet
+    (or none, rather than the layout's) in the XML: python-pptx has no API for them."""
+    from pptx.enum.text import PP_ALIGN
+
+    p, p_el = paragraph
+    p.line_spacing = _length(pitch)  # exact line pitch, as measured
+    p.space_before = _length(before)
+    p.space_after = _length(0)
+    ppr = p_el.find(_a("pPr"))
     ppr.set("marL", str(_emu(mar_l)))
     ppr.set("indent", str(_emu(-indent)))
     if align:
-        ppr.set("algn", align)
-    for child in list(ppr):
-        ppr.remove(child)
-    _sub(_sub(ppr, "lnSpc"), "spcPts", val=_pts(pitch))  # exact line pitch, as measured
-    _sub(_sub(ppr, "spcBef"), "spcPts", val=_pts(before))
-    _sub(_sub(ppr, "spcAft"), "spcPts", val="0")
+        p.alignment = PP_ALIGN.from_xml(align)
+    # after the spacing, in schema order (python-pptx added nothing that goes later)
     if bullet:
         if bullet_colour:
             _sub(_sub(ppr, "buClr"), "schemeClr", val=bullet_colour)
@@ -481,92 +473,41 @@ def _set_ppr(p, *, pitch: float, before: float, align: str | None, mar_l: float 
 
 def _fill_title(shape, s, styled: bool, align: str | None, own_look: bool) -> None:
     """``styled``: colours from the theme; ``own_look``: printgen's alignment (not a template's)."""
-    tf = _prepare_frame(shape, "b" if own_look and s.kind == "content" else None)
-    p = _paragraph(tf, True)
-    _set_ppr(p, pitch=s.title_size * TITLE_LEADING, before=0, align=align or ("l" if own_look else None))
-    _add_runs(p, s.title, s.title_size, bold=True, colour="tx2" if styled else None)
+    from pptx.enum.dml import MSO_THEME_COLOR
+    from pptx.enum.text import MSO_ANCHOR
+
+    _prepare_frame(shape, MSO_ANCHOR.BOTTOM if own_look and s.kind == "content" else None)
+    paragraph = _paragraph(shape, True)
+    _set_ppr(paragraph, pitch=s.title_size * TITLE_LEADING, before=0, align=align or ("l" if own_look else None))
+    _add_runs(paragraph, s.title, s.title_size, bold=True, colour=MSO_THEME_COLOR.TEXT_2 if styled else None)
 
 
 def _fill_body(shape, s, styled: bool, align: str | None, own_look: bool) -> None:
-    tf = _prepare_frame(shape, "t" if s.kind == "content" else None)
+    from pptx.enum.dml import MSO_THEME_COLOR
+    from pptx.enum.text import MSO_ANCHOR
+
+    _prepare_frame(shape, MSO_ANCHOR.TOP if s.kind == "content" else None)
     for i, para in enumerate(s.paras):
         st = STYLES[para.style]
         size = s.body_size * st.scale
-        p = _paragraph(tf, i == 0)
+        paragraph = _paragraph(shape, i == 0)
         indent = para.indent(s.body_size)
         # a bullet or marker hangs in the margin; a paragraph continued from the last slide has
         # neither, and all its lines start at mar_l, as measured and as deck.pdf sets them
         hang = bool(st.bullet or para.marker) and not para.continued
-        _set_ppr(p, pitch=size * BODY_LEADING, before=0 if i == 0 else st.before * s.body_size,
+        _set_ppr(paragraph, pitch=size * BODY_LEADING, before=0 if i == 0 else st.before * s.body_size,
                  align=align or (st.align if st.align and (st.align != "l" or own_look) else None),
                  mar_l=indent, indent=indent if hang else 0,
                  bullet=st.bullet if not para.continued else "", bullet_colour="accent1" if styled else None)
-        _add_runs(p, para.shown, size, bold=st.bold, colour="accent1" if styled and st.accent else None)
+        _add_runs(paragraph, para.shown, size, bold=st.bold, colour=MSO_THEME_COLOR.ACCENT_1 if styled and st.accent else None)
 
 
-def _add_slide(prs, layout, blanks: dict):
-    """``prs.slides.add_slide(layout)``, cheaper. python-pptx clones the layout's placeholders
-    onto each new slide (~1.5 ms a slide, mostly XPath); the clones are the same on every new
-    slide of a layout, so each later slide gets copies of the first one's, in the same order."""
-    import copy
-
-    shapes = blanks.get(layout.part)
-    if shapes is None:
-        slide = prs.slides.add_slide(layout)
-        blanks[layout.part] = [copy.deepcopy(el) for el in slide.shapes._spTree.iter_shape_elms()]
-        return slide
-    r_id, slide = prs.part.add_slide(layout)  # as Slides.add_slide does, with copied placeholders
-    tree = slide.shapes._spTree
-    for el in shapes:
-        tree.append(copy.deepcopy(el))
-    prs.slides._sldIdLst.add_sldId(r_id)
-    return slide
-
-
-NOTES_PARTNAME = "/ppt/notesSlides/notesSlide%d.xml"  # python-pptx's
-
-
-def _notes_slide(slide, blanks: dict):
-    """``slide.notes_slide``, cheaper. python-pptx makes each notes slide by cloning the notes
-    master's placeholders (~2 ms, mostly XPath); a new notes slide is the same XML every time,
-    so later ones are copies of the first one as it was made, related as python-pptx relates
-    them (``NotesSlidePart.new``: to the notes master, then to the slide, then the slide to it)."""
-    import copy
-
-    from pptx.opc.packuri import PackURI
-
-    blank = blanks.get("notes")
-    if blank is None:
-        notes = slide.notes_slide
-        blanks["notes"] = copy.deepcopy(notes._element)
-        # python-pptx names each new part after the names it finds by walking every part of
-        # the package (``next_partname``); walked once here, then kept up to date
-        prefix = NOTES_PARTNAME[:NOTES_PARTNAME.index("%")]
-        blanks["notes_names"] = {p.partname for p in notes.part.package.iter_parts() if p.partname.startswith(prefix)}
-        return notes
-    from pptx.opc.constants import CONTENT_TYPE as CT
-    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
-    from pptx.parts.slide import NotesSlidePart
-
-    part = slide.part
-    package = part.package
-    names = blanks["notes_names"]
-    partname = next(PackURI(NOTES_PARTNAME % n) for n in range(len(names) + 1, 0, -1)
-                    if NOTES_PARTNAME % n not in names)  # as OpcPackage.next_partname picks it
-    names.add(partname)
-    notes_part = NotesSlidePart(partname, CT.PML_NOTES_SLIDE, package, copy.deepcopy(blank))
-    notes_part.relate_to(package.presentation_part.notes_master_part, RT.NOTES_MASTER)
-    notes_part.relate_to(part, RT.SLIDE)
-    part.relate_to(notes_part, RT.NOTES_SLIDE)
-    return slide.notes_slide
-
-
-def _fill_notes(notes_slide, notes: str) -> None:
-    tf = notes_slide.notes_text_frame
+def _fill_notes(shape, notes: str) -> None:
+    """``notes`` into the notes slide's body placeholder, a paragraph a line."""
     for i, line in enumerate(notes.split("\n")):
-        p = _paragraph(tf, i == 0)
+        paragraph = _paragraph(shape, i == 0)
         if line:
-            _add_runs(p, line, NOTES_SIZE)
+            _add_runs(paragraph, line, NOTES_SIZE)
 
 
 # --- reproducibility --------------------------------------------------------------------
@@ -596,34 +537,20 @@ def _set_core_properties(prs, document) -> None:
     cp.comments = ""
 
 
-class _StampedZip:
-    """Where python-pptx's package writer writes each item (its ``_ZipPkgWriter`` interface):
-    every entry stamped ``when``, not the current time, so the same input gives the same bytes."""
-
-    def __init__(self, zip_file: zipfile.ZipFile, when: dt.datetime):
-        self.zip_file = zip_file
-        self.stamp = max(when, dt.datetime(1980, 1, 1)).timetuple()[:6]
-
-    def write(self, pack_uri, blob: bytes) -> None:
-        entry = zipfile.ZipInfo(pack_uri.membername, date_time=self.stamp)
-        entry.compress_type = zipfile.ZIP_DEFLATED
-        entry.external_attr = 0o644 << 16
-        self.zip_file.writestr(entry, blob, compresslevel=9)
-
-
-def _save(prs, when: dt.datetime) -> bytes:
-    """``prs.save()`` (the same items in the same order, through python-pptx's PackageWriter) into
-    a zip of stamped entries: written once, where saving and then rewriting every entry with a
-    fixed time compressed everything twice."""
-    from pptx.opc.serialized import PackageWriter
-
-    package = prs.part.package
-    writer = PackageWriter(None, package._rels, tuple(package.iter_parts()))  # as OpcPackage.save
+def _save(prs, when: dt.datetime, replace: dict[str, bytes]) -> bytes:
+    """The presentation as ``prs.save()`` writes it, the entries named in ``replace`` (zip
+    member names) with those bytes instead, every entry stamped ``when``: python-pptx stamps
+    the current time, and the same input must give the same bytes. Entries keep their order
+    and compression method (deflated again at the highest level)."""
+    saved = io.BytesIO()
+    prs.save(saved)
+    stamp = max(when, dt.datetime(1980, 1, 1)).timetuple()[:6]
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zip_file:
-        stamped = _StampedZip(zip_file, when)
-        writer._write_content_types_stream(stamped)  # as PackageWriter._write
-        writer._write_pkg_rels(stamped)
-        writer._write_parts(stamped)
+    with zipfile.ZipFile(saved) as src, zipfile.ZipFile(out, "w") as dest:
+        for item in src.infolist():
+            entry = zipfile.ZipInfo(item.filename, date_time=stamp)
+            entry.compress_type = item.compress_type
+            entry.external_attr = 0o644 << 16
+            data = replace[item.filename] if item.filename in replace else src.read(item)
+            dest.writestr(entry, data, compresslevel=9)
     return out.getvalue()
-
