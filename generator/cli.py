@@ -170,6 +170,39 @@ def _run_build(content_dir: Path, out_dir: Path, *, only=(), options=None, force
     say(f"built {len(written)} file{'s' if len(written) != 1 else ''} in {time.perf_counter() - start:.2f} s")
 
 
+class _OptionType(click.ParamType):
+    """A command-line value converted by the renderer's :class:`Option` (the same rules as
+    printgen.toml: NaN, infinities and out-of-range numbers are refused)."""
+
+    def __init__(self, option: Option):
+        self.option = option
+        self.name = option.kind
+
+    def convert(self, value, param, ctx):
+        if not isinstance(value, str):
+            return value
+        raw: object = value
+        if self.option.kind == "number":
+            try:
+                raw = float(value)
+            except ValueError:
+                self.fail(f"expected a number, found '{value}'", param, ctx)
+        try:
+            return self.option.convert(raw)
+        except OptionError as exc:
+            self.fail(str(exc), param, ctx)
+
+    def get_metavar(self, param, ctx=None):
+        if self.option.metavar:
+            return self.option.metavar
+        if self.option.kind == "choice":
+            return "[" + "|".join(self.option.choices) + "]"
+        return self.option.kind.upper()
+
+
+_DECK_TEMPLATE = next(o for o in REGISTRY["deck"].options if o.name == "template")
+
+
 @_with(_content_param(), _out_param())
 @cli.command()
 @click.option("--only", "only", multiple=True, type=click.Choice(tuple(REGISTRY)), metavar="NAME",
@@ -177,7 +210,7 @@ def _run_build(content_dir: Path, out_dir: Path, *, only=(), options=None, force
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
               help="Materials rendered at once. Default: the number of cores.")
 @click.option("--force", is_flag=True, help="Rebuild everything, even what is up to date.")
-@click.option("--template", "template", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE.pptx",
+@click.option("--template", "template", type=_OptionType(_DECK_TEMPLATE), metavar="FILE.pptx",
               help="Build the deck on this PowerPoint template (as `printgen deck --template`).")
 def build(content_dir: Path, out_dir: Path, only: tuple[str, ...], jobs: int | None, force: bool, template: Path | None) -> None:
     """Build every material (or those of --only) with the options of printgen.toml.
@@ -236,36 +269,6 @@ def preview(content_dir: Path, out_dir: Path) -> None:
 
 
 # --- one command per material, made from its renderer's options ------------------------------
-
-
-class _OptionType(click.ParamType):
-    """A command-line value converted by the renderer's :class:`Option` (the same rules as
-    printgen.toml: NaN, infinities and out-of-range numbers are refused)."""
-
-    def __init__(self, option: Option):
-        self.option = option
-        self.name = option.kind
-
-    def convert(self, value, param, ctx):
-        if not isinstance(value, str):
-            return value
-        raw: object = value
-        if self.option.kind == "number":
-            try:
-                raw = float(value)
-            except ValueError:
-                self.fail(f"expected a number, found '{value}'", param, ctx)
-        try:
-            return self.option.convert(raw)
-        except OptionError as exc:
-            self.fail(str(exc), param, ctx)
-
-    def get_metavar(self, param, ctx=None):
-        if self.option.metavar:
-            return self.option.metavar
-        if self.option.kind == "choice":
-            return "[" + "|".join(self.option.choices) + "]"
-        return self.option.kind.upper()
 
 
 def _click_option(option: Option) -> click.Option:

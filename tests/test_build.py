@@ -77,9 +77,9 @@ def test_failed_build_leaves_previous_files(project):
 
 
 def test_only_accepts_the_registered_material_names():
-    from generator.render import RENDERER_MODULES, load_renderers
+    from generator.render import load_renderers
 
-    assert set(load_renderers()) == set(RENDERER_MODULES)
+    assert list(load_renderers()) == ["handout", "cards", "poster", "deck"]
     result = run_printgen("build", "--only", "flyer")
     assert result.exit_code == 2
     assert "Invalid value for '--only': 'flyer' is not one of 'handout', 'cards', 'poster', 'deck'." in result.stderr
@@ -111,7 +111,7 @@ def test_a_hostile_manifest_reads_nothing_outside_the_output_folder(tmp_path, mo
     if isinstance(files, dict):
         files = {name.replace("/secret-abs", str(secret)): digest or hashlib.sha256(secret.read_bytes()).hexdigest()
                  for name, digest in files.items()}
-    renderer = load_renderers(["poster"])["poster"]()
+    renderer = load_renderers()["poster"]()
     print_ = build.fingerprint(renderer, CONTENT_DIR)
     (out / build.MANIFEST).write_text(json.dumps({"poster": {"fingerprint": print_, "files": files}}))
     read = []
@@ -124,27 +124,29 @@ def test_a_hostile_manifest_reads_nothing_outside_the_output_folder(tmp_path, mo
 # --- a build stopped midway ------------------------------------------------------------------
 
 # Runs `printgen ARGS` and stops at STAGE until killed, printing "paused" when it gets there:
-# "render" inside the deck's worker, mid-render; "staged" in the parent when every new file is
+# "render" inside the deck's render, in the worker process that renders it (the build renders
+# the poster and the deck, two workers); "staged" in the parent when every new file is
 # written to its temporary name and none renamed yet; "committing" after the first rename.
 # Only the test adds the pause; the build itself runs unchanged.
 PAUSING_BUILD = r"""
 import os, sys, time
 stage, sys.argv = sys.argv[1], ["printgen", *sys.argv[2:]]
 
-def pause():
-    print("paused", flush=True)
+def pause(announce=True):
+    if announce:
+        print("paused", os.getpid(), flush=True)
     time.sleep(120)
 
 if stage == "render":
-    from generator import build
-    render_one = build._render_one
+    from generator.render import load_renderers
+    deck = load_renderers()["deck"]
+    render = deck.render
 
-    def paused_render_one(renderer):
-        if renderer.name == "deck":
-            pause()
-        return render_one(renderer)
+    def paused_render(self, content):
+        pause()
+        return render(self, content)
 
-    build._render_one = paused_render_one
+    deck.render = paused_render
 else:
     from generator import writer
     renames = [0]
@@ -164,33 +166,38 @@ else:
 from generator.cli import main
 main()
 """
-DECK_FILES = ("deck.pptx", "deck.pdf", "slides-handout.pdf", ".printgen/manifest.json")
+BUILT = ("--only", "poster", "--only", "deck", "--jobs", "2")
+FILES = ("poster.pdf", "deck.pptx", "deck.pdf", "slides-handout.pdf", ".printgen/manifest.json")
 
 
 @pytest.fixture(scope="module")
 def interrupted(tmp_path_factory):
-    """The deck built from the content (old), and from changed content (new), as bytes."""
+    """The poster and deck built from the content (old), and from changed content (new), as bytes."""
     root = tmp_path_factory.mktemp("interrupted")
     shutil.copytree(CONTENT_DIR, root / "content")
     shutil.copytree(CONTENT_DIR, root / "changed")
-    path = root / "changed" / "messages.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("heading: ひとことメッセージ", "heading: ひとことメッセージ集"), encoding="utf-8")
+    path = root / "changed" / "viewpoints.yaml"  # printed by both
+    path.write_text(path.read_text(encoding="utf-8").replace("heading: 目指すにあたってのポイント", "heading: 目指すにあたってのポイント集"), encoding="utf-8")
     for content, out in (("content", "old"), ("changed", "new")):
-        result = run_printgen("build", "--only", "deck", "--content", root / content, "--out", root / out)
+        result = run_printgen("build", *BUILT, "--content", root / content, "--out", root / out)
         assert result.exit_code == 0, result.stderr
     old, new = snapshot(root / "old"), snapshot(root / "new")
-    assert [name for name in DECK_FILES if old[name] == new[name]] == []
+    assert [name for name in FILES if old[name] == new[name]] == []
     return root, old, new
 
 
 def _start_paused_build(stage, content, out):
     proc = subprocess.Popen(
-        [sys.executable, "-c", PAUSING_BUILD, stage, "-q", "build", "--only", "deck", "--content", str(content), "--out", str(out)],
+        [sys.executable, "-c", PAUSING_BUILD, stage, "-q", "build", *BUILT, "--content", str(content), "--out", str(out)],
         cwd=PROJECT_DIR, env={**os.environ, "PYTHONPATH": str(PROJECT_DIR)},
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,  # its own process group
     )
     ready, _, _ = select.select([proc.stdout], [], [], 60)
-    assert ready and proc.stdout.readline() == b"paused\n", proc.stderr.read().decode() if not ready else ""
+    line = proc.stdout.readline().decode() if ready else ""
+    assert line.startswith("paused "), proc.stderr.read().decode() if not ready else line
+    pid = int(line.split()[1])
+    # The render stage is paused in a worker process; the writing stages in the parent.
+    assert (pid != proc.pid) == (stage == "render"), (stage, pid, proc.pid)
     return proc
 
 
@@ -225,18 +232,18 @@ def test_a_build_stopped_midway_leaves_each_file_old_or_complete(interrupted, tm
     # Every file is either the previous one or the new one, complete; nothing was renamed
     # before every new file was written; temporary files are hidden, and only SIGKILL leaves any.
     after = snapshot(out)
-    temporary = [name for name in after if name not in DECK_FILES]
+    temporary = [name for name in after if name not in FILES]
     assert all(name.rsplit("/", 1)[-1].startswith(".") and name.endswith(".tmp") for name in temporary)
     assert bool(temporary) == (signum == signal.SIGKILL and stage != "render")
-    assert [name for name in DECK_FILES if after[name] not in (old[name], new[name])] == []
-    replaced = [name for name in DECK_FILES if after[name] == new[name]]
-    assert replaced == ([] if stage in ("render", "staged") else ["deck.pptx"])
+    assert [name for name in FILES if after[name] not in (old[name], new[name])] == []
+    replaced = [name for name in FILES if after[name] == new[name]]
+    assert replaced == ([] if stage in ("render", "staged") else ["poster.pdf"])
     _check_complete(out, root / "new")
 
     # The next build finishes the job and removes the temporary files left behind.
-    result = run_printgen("build", "--only", "deck", "--content", root / "changed", "--out", out)
+    result = run_printgen("build", *BUILT, "--content", root / "changed", "--out", out)
     assert result.exit_code == 0, result.stderr
-    assert snapshot(out) == {name: new[name] for name in DECK_FILES}
+    assert snapshot(out) == {name: new[name] for name in FILES}
 
 
 def _check_complete(out, reference):
@@ -254,12 +261,11 @@ _TWO_BUILDS = """
 import shutil, sys
 from pathlib import Path
 from generator.build import build
-from generator.render import load_renderers
+from generator.settings import Project
 content, out, edited, jobs = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
-cards = load_renderers()["cards"]
-build(content, [cards()], out, jobs=jobs)
+build(Project.at(content), out, only=["cards", "poster"], jobs=jobs)
 shutil.copy(edited, content / "messages.yaml")
-build(content, [cards()], out, jobs=jobs)
+build(Project.at(content), out, only=["cards", "poster"], jobs=jobs)
 """
 
 
