@@ -49,8 +49,8 @@ def main() -> None:
     figures: dict[str, float] = {}
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
-        # First runs on a machine: every cache (font metrics and subsets, fontconfig, Jinja,
-        # PDF font subsets) is made; each run gets a new empty cache folder.
+        # First runs on a machine: every cache (font metrics and subsets, fontconfig, Jinja)
+        # is made; each run gets a new empty cache folder.
         first, first_cpu = [], []
         for i in range(max(1, args.first_runs)):
             env["XDG_CACHE_HOME"] = str(Path(tmp) / f"first-cache{i}")

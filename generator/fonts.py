@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
 import shutil
 import struct
@@ -18,7 +19,7 @@ import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Iterable
 
 from generator.errors import Diagnostic, PrintgenError
 
@@ -76,22 +77,20 @@ def _font_key(face: Face) -> str:
 def advances(face: Face) -> tuple[int, dict[int, int]]:
     """``(units per em, {code point: advance width})`` for every character the face has.
 
-    Cached on disk: reading a CJK font's cmap and hmtx takes 0.1-0.2 s, the cache ~1 ms.
+    Cached on disk per font version: reading a CJK font with fontTools takes ~0.05 s, the
+    cache a few ms, and every command needs the five faces' characters.
     """
     if not face.path.is_file():
         raise _font_error(face, "the bundled font file is missing")
-    cached = _metrics_path(face)
+    cached = cache_root() / "metrics" / f"{_font_key(face)}.json"
     try:
-        return _unpack_advances(cached.read_bytes())
-    except (OSError, ValueError, struct.error):
+        units_per_em, codes, widths = json.loads(cached.read_bytes())
+        return units_per_em, dict(zip(codes, widths))
+    except (OSError, ValueError, TypeError):
         pass
     units_per_em, widths = _read_advances(face)
-    write_atomic(cached, _pack_advances(units_per_em, widths))
+    write_atomic(cached, json.dumps([units_per_em, list(widths), list(widths.values())]).encode())
     return units_per_em, widths
-
-
-def _metrics_path(face: Face) -> Path:
-    return cache_root() / "metrics" / f"{_font_key(face)}.bin"
 
 
 @functools.lru_cache(maxsize=None)
@@ -106,94 +105,15 @@ def _read_advances(face: Face) -> tuple[int, dict[int, int]]:
     try:
         # A truncated or damaged file is caught here, once per font version (the result is
         # cached), not halfway through a render.
-        with _checked_font(face.path) as font:
-            try:
-                units_per_em, widths = _raw_advances(font.reader)
-            except _Unsupported:  # read through fontTools (~0.15 s more a face)
-                hmtx = font["hmtx"]
-                widths = {code: hmtx[glyph][0] for code, glyph in font.getBestCmap().items()}
-                units_per_em = font["head"].unitsPerEm
+        with _open_font(face.path, checked=True) as font:
+            hmtx = font["hmtx"]
+            widths = {code: hmtx[glyph][0] for code, glyph in font.getBestCmap().items()}
+            units_per_em = font["head"].unitsPerEm
     except (TTLibError, OSError, AssertionError, KeyError, ValueError, TypeError, struct.error) as exc:
         raise _font_error(face, f"the bundled font file is damaged ({exc or exc.__class__.__name__})") from None
     if not widths:
         raise _font_error(face, "the bundled font file has no characters")
     return units_per_em, widths
-
-
-class _Unsupported(Exception):
-    """A font table layout :func:`_raw_advances` does not read."""
-
-
-# fontTools' getBestCmap order: Unicode full repertoire first, then BMP.
-_CMAP_PREFERENCE = ((3, 10), (0, 6), (0, 4), (3, 1), (0, 3), (0, 2), (0, 1), (0, 0))
-
-
-def _raw_advances(tables) -> tuple[int, dict[int, int]]:
-    """``(units per em, {code point: advance})`` read from the raw ``cmap`` (format 4 or 12),
-    ``hhea``, ``hmtx`` and ``head`` tables (``tables[tag]`` gives bytes). fontTools reads the
-    same through glyph names it makes up for every glyph (~0.15 s a CJK face); this reads
-    glyph ids. Raises :class:`_Unsupported` for another cmap format, struct.error if damaged."""
-    units_per_em = struct.unpack_from(">H", tables["head"], 18)[0]
-    metric_count = struct.unpack_from(">H", tables["hhea"], 34)[0]
-    hmtx = tables["hmtx"]
-    advances = struct.unpack_from(f">{metric_count}I", hmtx)  # advance << 16 | left side bearing
-    cmap = tables["cmap"]
-    records = {}
-    for i in range(struct.unpack_from(">H", cmap, 2)[0]):
-        platform, encoding, offset = struct.unpack_from(">HHI", cmap, 4 + 8 * i)
-        records.setdefault((platform, encoding), offset)
-    for key in _CMAP_PREFERENCE:
-        if key in records and struct.unpack_from(">H", cmap, records[key])[0] in (4, 12):
-            glyphs = _cmap_glyphs(cmap, records[key])
-            break
-    else:
-        raise _Unsupported
-    last = advances[-1] >> 16 if advances else 0  # glyphs after the last metric share its advance
-    return units_per_em, {code: (advances[gid] >> 16 if gid < metric_count else last) for code, gid in glyphs.items()}
-
-
-def _cmap_glyphs(cmap: bytes, offset: int) -> dict[int, int]:
-    """``{code point: glyph id}`` of the cmap subtable at ``offset`` (format 4 or 12), without
-    code points mapped to glyph 0, as fontTools' getBestCmap."""
-    glyphs = {}
-    if struct.unpack_from(">H", cmap, offset)[0] == 12:
-        count = struct.unpack_from(">I", cmap, offset + 12)[0]
-        groups = struct.unpack_from(f">{3 * count}I", cmap, offset + 16)
-        for start, end, first in zip(groups[::3], groups[1::3], groups[2::3]):
-            glyphs.update(zip(range(start, end + 1), range(first, first + end - start + 1)))
-    else:
-        segments = struct.unpack_from(">H", cmap, offset + 6)[0] // 2
-        ends = struct.unpack_from(f">{segments}H", cmap, offset + 14)
-        starts = struct.unpack_from(f">{segments}H", cmap, offset + 16 + 2 * segments)
-        deltas = struct.unpack_from(f">{segments}h", cmap, offset + 16 + 4 * segments)
-        range_at = offset + 16 + 6 * segments
-        range_offsets = struct.unpack_from(f">{segments}H", cmap, range_at)
-        for i, (start, end, delta, range_offset) in enumerate(zip(starts, ends, deltas, range_offsets)):
-            for code in range(start, min(end, 0xFFFE) + 1):
-                if range_offset == 0:
-                    glyphs[code] = (code + delta) & 0xFFFF
-                else:
-                    glyph = struct.unpack_from(">H", cmap, range_at + 2 * i + range_offset + 2 * (code - start))[0]
-                    glyphs[code] = (glyph + delta) & 0xFFFF if glyph else 0
-    return {code: glyph for code, glyph in glyphs.items() if glyph}
-
-
-_ADVANCES_HEADER = struct.Struct("<4sHI")  # magic, units per em, count; then code points, advances
-
-
-def _pack_advances(units_per_em: int, widths: dict[int, int]) -> bytes:
-    codes = sorted(widths)
-    return (_ADVANCES_HEADER.pack(b"pgm1", units_per_em, len(codes))
-            + struct.pack(f"<{len(codes)}I", *codes) + struct.pack(f"<{len(codes)}H", *(widths[c] for c in codes)))
-
-
-def _unpack_advances(data: bytes) -> tuple[int, dict[int, int]]:
-    magic, units_per_em, count = _ADVANCES_HEADER.unpack_from(data)
-    if magic != b"pgm1" or len(data) != _ADVANCES_HEADER.size + 6 * count or not count:
-        raise ValueError("not a printgen metrics file")
-    codes = struct.unpack_from(f"<{count}I", data, _ADVANCES_HEADER.size)
-    widths = struct.unpack_from(f"<{count}H", data, _ADVANCES_HEADER.size + 4 * count)
-    return units_per_em, dict(zip(codes, widths))
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -207,43 +127,6 @@ def write_atomic(path: Path, data: bytes) -> None:
         pass
 
 
-# Font subsets WeasyPrint embeds in a PDF (the glyphs one document uses), kept by their inputs'
-# digest: ~0.2 s of fontTools subsetting a build on a machine without libharfbuzz-subset.
-# Each entry ends with the SHA-256 of the bytes before it (a damaged entry is made again).
-DOCUMENT_SUBSETS = "pdf-subsets"
-DOCUMENT_SUBSETS_KEPT = 200  # the entries used last; a content edit makes new ones
-
-
-def cached_document_subset(key: str, make: Callable[[], bytes]) -> bytes:
-    """The bytes ``make()`` returns for ``key`` (hex), from the cache when it has them."""
-    folder = cache_root() / DOCUMENT_SUBSETS
-    path = folder / key
-    try:
-        data = path.read_bytes()
-        if len(data) > 32 and hashlib.sha256(data[:-32]).digest() == data[-32:]:
-            os.utime(path)  # recently used: kept by the pruning below
-            return data[:-32]
-    except OSError:
-        pass
-    data = make()
-    write_atomic(path, data + hashlib.sha256(data).digest())
-    _prune(folder, DOCUMENT_SUBSETS_KEPT)
-    return data
-
-
-def _prune(folder: Path, kept: int) -> None:
-    """Remove all but the ``kept`` most recently used files of ``folder`` (best effort)."""
-    try:
-        entries = list(os.scandir(folder))
-        if len(entries) <= kept:
-            return
-        entries.sort(key=lambda entry: entry.stat().st_mtime_ns, reverse=True)
-        for entry in entries[kept:]:
-            os.unlink(entry.path)
-    except OSError:
-        pass
-
-
 def missing_faces(char: str) -> list[Face]:
     return [face for face in FACES if ord(char) not in charset(face)]
 
@@ -251,49 +134,7 @@ def missing_faces(char: str) -> list[Face]:
 @functools.lru_cache(maxsize=None)
 def common_charset() -> frozenset[int]:
     """Code points every bundled face has (one set lookup a character instead of five)."""
-    for_each_face(advances, [face for face in FACES if face.path.is_file() and not _metrics_path(face).is_file()])
     return frozenset.intersection(*map(charset, FACES))
-
-
-def for_each_face(job: Callable[[Face], object], faces: Iterable[Face]) -> None:
-    """``job(face)`` for each face, run for what it leaves on disk (the caches a first run on a
-    machine makes: ~0.2 s of fontTools a face and job). With two cores or more, the faces are
-    shared with a forked process, the largest files first. A job that fails there is run
-    again here, where its error is reported."""
-    size = {face: face.path.stat().st_size if face.path.is_file() else 0 for face in faces}
-    faces = sorted(size, key=size.get, reverse=True)
-    if len(faces) < 2 or (os.cpu_count() or 1) < 2 or not hasattr(os, "fork"):
-        for face in faces:
-            job(face)
-        return
-    shares: tuple[list[Face], list[Face]] = ([], [])
-    sizes = [0, 0]
-    for face in faces:  # the larger files to the share with less so far
-        i = sizes.index(min(sizes))
-        shares[i].append(face)
-        sizes[i] += size[face]
-    theirs, mine = shares
-    pid = os.fork()
-    if pid == 0:
-        status = 1
-        try:
-            for face in theirs:
-                job(face)
-            status = 0
-        finally:  # no traceback, no exit handlers of the parent's: its status is the answer
-            os._exit(status)
-    try:
-        for face in mine:
-            job(face)
-    except BaseException:
-        import signal
-
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        raise
-    if os.waitpid(pid, 0)[1] != 0:
-        for face in theirs:
-            job(face)
 
 
 def describe_char(char: str) -> str:
@@ -324,8 +165,8 @@ def check_glyphs(items: Iterable[tuple[str, str, int | None, str]]) -> list[Diag
 # Characters always kept in the font subsets, whatever the content: printable ASCII and the
 # Latin-1 letters, so page numbers, dates and codes typed later never miss a glyph.
 ALWAYS_KEPT = "".join(map(chr, range(0x20, 0x7F))) + "".join(map(chr, range(0xA0, 0x100)))
-# Bump when the subsetting options change, so older cached subsets are not used.
-SUBSET_VERSION = "4"
+# Bump when the subsets' bytes change, so older cached subsets are not used.
+SUBSET_VERSION = "5"
 # 和欧間 (see generator/render/typeset.py): stylistic sets that substitute the Latin letters,
 # digits and % with glyphs carrying a quarter-em gap inside their advance width, so the gap
 # shows on paper while text extractors see touching glyphs (no space in copied text).
@@ -359,14 +200,26 @@ def prepare_fonts(chars: Iterable[str]) -> Path:
     return folder
 
 
-def _checked_font(path: Path):
-    """The font at ``path``, every table read and matched against its checksum (raises if not)."""
+def _open_font(path: Path, checked: bool = False):
+    """The font at ``path`` (a lazy TTFont), with ``checked`` every table read and matched
+    against its checksum (raises if one is damaged).
+
+    The bundled fonts store no glyph names (post format 3): fontTools would make them up from
+    the cmap on first use, ~0.03 s a face for reading metrics and for subsetting, 0.3 s of a
+    first run. Glyphs are named by id instead; subsets keep no names, so their bytes are the same.
+    Saved, the font keeps its own date (not the time it was saved): a subset is the same bytes,
+    and so are the PDFs that embed it, whenever and wherever it is made.
+    """
     from fontTools.ttLib import TTFont
 
-    font = TTFont(path, lazy=True, checkChecksums=2)
+    font = TTFont(path, lazy=True, checkChecksums=2 if checked else 0, recalcTimestamp=False)
     try:
-        for tag in font.reader.keys():
-            font.reader[tag]
+        if checked:
+            for tag in font.keys():
+                if tag != "GlyphOrder":
+                    font.getTableData(tag)
+        if font["post"].formatType == 3:
+            font.setGlyphOrder([".notdef"] + [f"glyph{gid:05d}" for gid in range(1, font["maxp"].numGlyphs)])
     except BaseException:
         font.close()
         raise
@@ -376,7 +229,7 @@ def _checked_font(path: Path):
 def _intact(path: Path) -> bool:
     """Whether ``path`` is an undamaged font file (a few ms for a subset)."""
     try:
-        _checked_font(path).close()
+        _open_font(path, checked=True).close()
         return True
     except Exception:  # missing, truncated, not a font: any reason to make it again
         return False
@@ -387,14 +240,10 @@ def _make_subsets(folder: Path, codes: list[int]) -> Path:
         folder.parent.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=".subset-", dir=folder.parent))
     except OSError:
-        work = Path(tempfile.mkdtemp(prefix="printgen-subset-"))
-        folder = work
+        work = folder = Path(tempfile.mkdtemp(prefix="printgen-subset-"))
     options = _subset_options()
-
-    def make(face: Face) -> None:
-        _save_subset(_subset_face(face, codes, options), work / face.file)
-
-    for_each_face(make, FACES)
+    for face in FACES:
+        _subset_face(face, codes, options).save(work / face.file)
     if work != folder:
         try:
             os.replace(work, folder)
@@ -422,62 +271,13 @@ def _subset_options():
 def _subset_face(face: Face, codes: list[int], options):
     """The TTFont of ``face`` subset to ``codes``, with :func:`add_wakan_alternates`."""
     from fontTools import subset
-    from fontTools.ttLib import TTFont
 
-    font = TTFont(face.path, lazy=True)
-    if font["post"].formatType == 3:
-        # No glyph names in the font: fontTools would make them up from the cmap (~0.1 s a
-        # CJK face). Names by glyph id instead; the subset keeps none (post format 3), so its
-        # bytes are the same.
-        font.setGlyphOrder([".notdef"] + [f"glyph{gid:05d}" for gid in range(1, font["maxp"].numGlyphs)])
+    font = _open_font(face.path)
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=codes)
     subsetter.subset(font)
     add_wakan_alternates(font)
     return font
-
-
-def _save_subset(font, path: Path) -> None:
-    """``font.save(path)``, the same bytes, without decoding and compiling again the points of
-    the glyphs it keeps as they were read.
-
-    To recompute bounding boxes and the maxp and hhea values, fontTools decodes every glyph's
-    points and compiles them again (~0.15 s a CJK subset), which gives back the glyph's own
-    bytes when its stored box is right and its points were compiled as fontTools does: true
-    of every glyph of the bundled fonts (tests/test_fonts.py). So those glyphs answer with
-    their stored box and point count, and compile to the bytes they were read from.
-    """
-    stored_glyph = _stored_glyph_class()
-    glyf = font["glyf"]
-    for name, glyph in glyf.glyphs.items():
-        data = getattr(glyph, "data", None)
-        if data and struct.unpack_from(">h", data)[0] > 0:  # a simple glyph, not decoded
-            glyf.glyphs[name] = stored_glyph(data)
-    font.save(path)
-
-
-@functools.lru_cache(maxsize=None)
-def _stored_glyph_class():
-    from fontTools.ttLib.tables._g_l_y_f import Glyph
-
-    class StoredGlyph(Glyph):
-        """A simple glyph as read (see :func:`_save_subset`)."""
-
-        def __init__(self, data: bytes):
-            self.numberOfContours, self.xMin, self.yMin, self.xMax, self.yMax = struct.unpack_from(">5h", data)
-            self.points = struct.unpack_from(">H", data, 8 + 2 * self.numberOfContours)[0] + 1  # last end point + 1
-            self.stored = data
-
-        def getMaxpValues(self):
-            return self.points, self.numberOfContours
-
-        def recalcBounds(self, glyfTable, *, boundsDone=None):
-            pass
-
-        def compile(self, glyfTable, recalcBBoxes=True, **kwargs):
-            return self.stored
-
-    return StoredGlyph
 
 
 def add_wakan_alternates(font) -> None:

@@ -1,80 +1,106 @@
-"""The bundled fonts' caches (generator/fonts.py): what a first run on a machine makes."""
+"""The bundled fonts (generator/fonts.py): metrics, font subsets and damaged font files."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
+from fontTools.pens.recordingPen import RecordingPen
+from fontTools.ttLib import TTFont
+
+from generator import fonts
+from generator.errors import PrintgenError
+from generator.fonts import FACES, MINCHO, Face
 
 
-def test_for_each_face_runs_each_face_once_and_reports_a_failure_here(tmp_path):
-    from generator.errors import PrintgenError
-    from generator.fonts import FACES, for_each_face
-
-    def job(face):
-        with open(tmp_path / face.file, "a") as f:
-            f.write(f"{os.getpid()}\n")
-
-    for_each_face(job, FACES)
-    runs = {face.file: (tmp_path / face.file).read_text().split() for face in FACES}
-    assert all(len(pids) == 1 for pids in runs.values()), runs
-    if (os.cpu_count() or 1) > 1:
-        assert len({pid for pids in runs.values() for pid in pids}) == 2  # shared with a forked process
-
-    def failing(face):
-        if face is FACES[0]:
-            raise PrintgenError(f"{face.file}: broken")
-
-    with pytest.raises(PrintgenError, match=f"^{FACES[0].file}: broken$"):
-        for_each_face(failing, FACES)
+@pytest.fixture
+def empty_cache(tmp_path, monkeypatch):
+    """A new, empty cache folder (as on a first run); afterwards the process renders with the
+    font subsets it had."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(fonts, "_render_font_dir", fonts._render_font_dir)
+    fonts.advances.cache_clear()
+    return tmp_path / "printgen"
 
 
-@pytest.mark.parametrize("face", range(5))
-def test_advances_read_from_the_raw_tables_are_fonttools_ones(face):
-    """fonts._raw_advances reads cmap formats 12 and 4 itself (fontTools makes up a name for
-    every glyph first: ~0.15 s a face on a first run); both must give fontTools' answer."""
-    import struct
-
-    from fontTools.ttLib import TTFont
-
-    from generator.fonts import FACES, _cmap_glyphs, _raw_advances
-
-    font = TTFont(FACES[face].path, lazy=True)
+def fonttools_advances(path) -> tuple[int, dict[int, int]]:
+    font = TTFont(path)
     hmtx = font["hmtx"]
-    assert _raw_advances(font.reader) == (font["head"].unitsPerEm, {c: hmtx[g][0] for c, g in font.getBestCmap().items()})
-    cmap = font.reader["cmap"]
-    for table in font["cmap"].tables:
-        if table.format in (4, 12):
-            offset = next(o for i in range(struct.unpack_from(">H", cmap, 2)[0])
-                          for p, e, o in [struct.unpack_from(">HHI", cmap, 4 + 8 * i)] if (p, e) == (table.platformID, table.platEncID))
-            assert _cmap_glyphs(cmap, offset) == {c: font.getGlyphID(n) for c, n in table.cmap.items() if font.getGlyphID(n)}
+    return font["head"].unitsPerEm, {code: hmtx[glyph][0] for code, glyph in font.getBestCmap().items()}
 
 
-@pytest.mark.parametrize("face", range(5))
-def test_subsets_are_the_bytes_fonttools_makes_the_slow_way(face, monkeypatch):
-    """_make_subsets names glyphs by id and keeps unchanged glyphs as read (_subset_face,
-    _save_subset: ~0.2 s less a face on a first run); the subset must be byte for byte what
-    fontTools makes with its own glyph names and its own save. Checked with content-like
-    characters and, for one face, every character the five faces share."""
-    import io
-    import random
+@pytest.mark.parametrize("face", FACES, ids=lambda face: face.file)
+def test_advances_are_fonttools_reading_of_the_font_and_of_the_cache(face, empty_cache, monkeypatch):
+    expected = fonttools_advances(face.path)
+    assert fonts.advances(face) == expected
+    fonts.advances.cache_clear()
+    monkeypatch.setattr(fonts, "_read_advances", lambda face: pytest.fail("read from the font again"))
+    assert fonts.advances(face) == expected
 
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
 
-    from generator import fonts
+def test_a_damaged_metrics_cache_is_read_again_from_the_font(empty_cache):
+    face = FACES[0]
+    expected = fonts.advances(face)
+    (cached,) = (empty_cache / "metrics").iterdir()
+    for damaged in (b"", b"[1000, [65], ", b'{"a": 1}', b"[1000, 3, 4]"):
+        cached.write_bytes(damaged)
+        fonts.advances.cache_clear()
+        assert fonts.advances(face) == expected
+        assert fonts.advances(face) == expected  # written again
 
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1614556800")  # fontTools' timestamps
-    shared = sorted(fonts.common_charset())
-    codes = sorted(set(map(ord, fonts.ALWAYS_KEPT)) | set(random.Random(face).sample(shared, 1500)))
-    options = fonts._subset_options()
-    fast = io.BytesIO()
-    fonts._save_subset(fonts._subset_face(fonts.FACES[face], shared if face == 1 else codes, options), fast)
-    slow = TTFont(fonts.FACES[face].path)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=shared if face == 1 else codes)
-    subsetter.subset(slow)
-    fonts.add_wakan_alternates(slow)
-    expected = io.BytesIO()
-    slow.save(expected)
-    assert fast.getvalue() == expected.getvalue()
+
+def test_subsets_have_exactly_the_wanted_characters_in_every_face(empty_cache):
+    text = "令和3年、介護支援専門員の研修◼"
+    folder = fonts.prepare_fonts([text[:8], text[8:]])
+    wanted = {ord(c) for c in text + fonts.ALWAYS_KEPT} & fonts.common_charset()
+    assert ord("◼") not in wanted and {ord(c) for c in text[:-1]} <= wanted  # ◼ is in no face
+    assert sorted(p.name for p in folder.iterdir()) == sorted(face.file for face in FACES)
+    for face in FACES:
+        subset, full = TTFont(folder / face.file), TTFont(face.path)
+        cmap, full_cmap = subset.getBestCmap(), full.getBestCmap()
+        assert set(cmap) == wanted, face.file
+        # The same names (fontconfig finds the subset as the font), advances and outlines.
+        names = [{(n.nameID, n.platformID, n.langID, n.toUnicode()) for n in font["name"].names} for font in (subset, full)]
+        assert names[0] == names[1]
+        assert subset["head"].modified == full["head"].modified  # not the time it was made
+        upem, advances = fonts.advances(face)
+        assert subset["head"].unitsPerEm == upem
+        assert {code: subset["hmtx"][glyph][0] for code, glyph in cmap.items()} == {code: advances[code] for code in wanted}
+        glyphs, full_glyphs = subset.getGlyphSet(), full.getGlyphSet()
+        for char in "令和3A":
+            pens = RecordingPen(), RecordingPen()
+            glyphs[cmap[ord(char)]].draw(pens[0])
+            full_glyphs[full_cmap[ord(char)]].draw(pens[1])
+            assert pens[0].value == pens[1].value, (face.file, char)
+
+
+def test_subsets_are_made_once_the_same_bytes_and_again_when_damaged(empty_cache):
+    folder = fonts.prepare_fonts(["令和"])
+    made = {face: ((folder / face.file).stat().st_mtime_ns, (folder / face.file).read_bytes()) for face in FACES}
+    assert fonts.prepare_fonts(["和令"]) == folder  # the same characters: the same subsets
+    assert all((folder / face.file).stat().st_mtime_ns == made[face][0] for face in FACES)
+    damaged = folder / FACES[2].file
+    data = bytearray(made[FACES[2]][1])
+    data[len(data) // 2] ^= 0xFF
+    damaged.write_bytes(data)
+    assert fonts.prepare_fonts(["令和"]) == folder
+    # Made again, the same bytes: a subset keeps the font's date, not the time it was made.
+    assert all((folder / face.file).read_bytes() == made[face][1] for face in FACES)
+
+
+def test_a_damaged_font_file_is_reported_clearly(tmp_path, monkeypatch, empty_cache):
+    data = FACES[0].path.read_bytes()
+    hmtx = TTFont(FACES[0].path).reader.tables["hmtx"].offset
+    fonts_dir = tmp_path / "fonts"
+    fonts_dir.mkdir()
+    monkeypatch.setattr(fonts, "FONTS_DIR", fonts_dir)
+    damages = {
+        "missing.ttf": (None, "the bundled font file is missing"),
+        "empty.ttf": (b"", "the bundled font file is damaged (Not a TrueType or OpenType font (not enough data))"),
+        "truncated.ttf": (data[:100], "the bundled font file is damaged (unexpected end of table directory: expected 16 bytes but got 8)"),
+        "changed.ttf": (data[:hmtx] + bytes([data[hmtx] ^ 0xFF]) + data[hmtx + 1:], "the bundled font file is damaged (bad checksum for 'hmtx' table)"),
+    }
+    for file, (content, problem) in damages.items():
+        if content is not None:
+            (fonts_dir / file).write_bytes(content)
+        with pytest.raises(PrintgenError) as error:
+            fonts.advances(Face(MINCHO, 400, file))
+        assert str(error.value) == f"{fonts_dir / file}: error: font: {problem}; restore the file from the printgen repository (see fonts/README.md)"
