@@ -56,7 +56,7 @@ def test_command_writes_the_pdf_and_says_so(a4):
     path, result = a4
     assert path.is_file() and path.read_bytes().startswith(b"%PDF-")
     pages = len(pdf_reader(path).pages)
-    assert re.fullmatch(rf".*handout\.pdf: {pages} pages, \d+ KB\nhandout: 1 file in \d+\.\d\d s\n", result.stdout), result.stdout
+    assert re.fullmatch(rf".*handout\.pdf +{pages} pages +\d+ KB +\d+\.\d\d s\nbuilt 1 file in \d+\.\d\d s\n", result.stdout), result.stdout
     assert result.stderr == ""
 
 

@@ -555,7 +555,8 @@ def write_pdfs(html: str, slide_count: int, title: str, handout_title: str) -> t
     slides = PdfReader(io.BytesIO(deck_pdf)).pages
     px = 0.75  # WeasyPrint's layout is in CSS px, PDF space in pt with the origin at the bottom
     for sheet, layout in zip(handout.pages, sheets):
-        for anchor, (left, top, right, bottom) in layout.anchors.items():
+        # each goes under what is there: the last first, so that they read in order
+        for anchor, (left, top, right, bottom) in reversed(layout.anchors.items()):
             if anchor.startswith("slide-"):
                 slide = slides[int(anchor.removeprefix("slide-")) - 1]
                 scale = (right - left) * px / float(slide.mediabox.width)
