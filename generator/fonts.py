@@ -59,7 +59,8 @@ REPLACEMENTS = {"◼": "■", "◻": "□", "⬛": "■", "⬜": "□", "✓": "
 def _font_error(face: Face, problem: str) -> PrintgenError:
     from generator.content import display_path  # (content imports this module)
 
-    return PrintgenError(f"{display_path(face.path)}: error: font: {problem}; restore the file from the printgen repository (see fonts/README.md)")
+    return PrintgenError.of(Diagnostic(display_path(face.path), None, "font",
+                                       f"{problem}; restore the file from the printgen repository (see fonts/README.md)"))
 
 
 def cache_root() -> Path:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from generator.errors import PrintgenError
+from generator.errors import Diagnostic, PrintgenError
 from generator.writer import OutputWriter
 
 THUMB_WIDTH = 400  # pixels
@@ -21,14 +21,14 @@ def preview(out_dir: Path, dpi_width: int = THUMB_WIDTH) -> list[Path]:
 
     pdfs = sorted(p for p in Path(out_dir).glob("*.pdf"))
     if not pdfs:
-        raise PrintgenError(f"{out_dir}: error: preview: no PDF files to preview; run `printgen build` first")
+        raise PrintgenError.of(Diagnostic(str(out_dir), None, "preview", "no PDF files to preview; run `printgen build` first"))
     writer = OutputWriter(out_dir)
     written = []
     for pdf_path in pdfs:
         try:
             document = pdfium.PdfDocument(str(pdf_path))
         except pdfium.PdfiumError as exc:
-            raise PrintgenError(f"{pdf_path}: error: preview: cannot read the PDF ({exc})") from None
+            raise PrintgenError.of(Diagnostic(str(pdf_path), None, "preview", f"cannot read the PDF ({exc})")) from None
         thumbs = []
         for index in range(len(document)):
             page = document[index]

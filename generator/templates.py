@@ -7,7 +7,7 @@ import functools
 from pathlib import Path
 from typing import Iterator
 
-from generator.errors import PrintgenError
+from generator.errors import Diagnostic, PrintgenError
 from generator.fonts import PROJECT_DIR, cache_root
 
 TEMPLATES_DIR = PROJECT_DIR / "templates"
@@ -49,7 +49,7 @@ def environment(templates_dir: Path = TEMPLATES_DIR):
             try:
                 return super().get_template(name, *args, **kwargs)
             except jinja2.TemplateNotFound as exc:
-                raise MissingTemplate(templates_dir / exc.name) from None
+                raise _MissingTemplate(templates_dir / exc.name) from None
 
         def handle_exception(self, source=None):
             """Called by Jinja for any error compiling or rendering a template."""
@@ -59,7 +59,7 @@ def environment(templates_dir: Path = TEMPLATES_DIR):
                 raise _template_error(Path(exc.filename or templates_dir), exc.lineno, exc.message) from None
             except Exception as exc:
                 here = _template_frame(exc.__traceback__, templates_dir)
-                if here and isinstance(exc, MissingTemplate):  # {% extends %} or {% include %} of a missing file
+                if here and isinstance(exc, _MissingTemplate):  # {% extends %} or {% include %} of a missing file
                     raise _template_error(*here, f"{_shown(exc.path)} is missing") from None
                 if here and (isinstance(exc, jinja2.TemplateError) or _template_frame(_innermost(exc.__traceback__), templates_dir)):
                     message = exc.message if isinstance(exc, jinja2.TemplateError) else f"{exc.__class__.__name__}: {exc}"
@@ -102,19 +102,16 @@ def _shown(path: Path) -> str:
 
 
 def _template_error(path: Path, line: int | None, message: str) -> PrintgenError:
-    where = _shown(path) if line is None else f"{_shown(path)}:{line}"
-    return PrintgenError(f"{where}: error: template: {message}")
+    return PrintgenError.of(Diagnostic(_shown(path), line, "template", message))
 
 
-class MissingTemplate(PrintgenError):
-    """A file of templates/ that is not there."""
+class _MissingTemplate(PrintgenError):
+    """A file of templates/ that is not there (``path``: which)."""
 
     def __init__(self, path: Path):
         self.path = path
-        super().__init__(f"{_shown(path)}: error: template: the template file is missing; restore it from the printgen repository")
-
-    def __reduce__(self):  # raised in a build's worker process, pickled back to the parent
-        return (PrintgenError, (self.message,))
+        message = "the template file is missing; restore it from the printgen repository"
+        super().__init__(str(Diagnostic(_shown(path), None, "template", message)))
 
 
 def _innermost(tb):
@@ -193,47 +190,50 @@ def load_labels(name: str, fields: dict[str, tuple[str, ...]], templates_dir: Pa
     import yaml
 
     from generator.content import display_path
-    from generator.errors import PrintgenError
     from generator.model import Source, Text
 
     path = templates_dir / name
     shown = display_path(path)
+
+    def problem(line: int | None, key: str, message: str) -> Diagnostic:
+        return Diagnostic(shown, line, key, message)
+
     if path.exists() and not _inside(path, templates_dir):
-        raise PrintgenError(f"{shown}: error: labels: {OUTSIDE}")
+        raise PrintgenError.of(problem(None, "labels", OUTSIDE))
     try:
         root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
     except (OSError, UnicodeDecodeError) as exc:
-        raise PrintgenError(f"{shown}: error: labels: cannot read the file ({getattr(exc, 'strerror', None) or exc})") from None
+        raise PrintgenError.of(problem(None, "labels", f"cannot read the file ({getattr(exc, 'strerror', None) or exc})")) from None
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        raise PrintgenError(f"{Source(shown, line, '')}: error: labels: {exc.problem}") from None
+        raise PrintgenError.of(problem(line, "labels", exc.problem)) from None
     if not isinstance(root, yaml.MappingNode):
-        raise PrintgenError(f"{shown}: error: labels: expected keys and texts (key: text)")
+        raise PrintgenError.of(problem(None, "labels", "expected keys and texts (key: text)"))
     problems, labels, seen = [], {}, {}
     for key_node, value_node in root.value:
         key, line = str(key_node.value), key_node.start_mark.line + 1
         if key in seen:
-            problems.append(f"{shown}:{line}: error: {key}: duplicate label (first given at line {seen[key]})")
+            problems.append(problem(line, key, f"duplicate label (first given at line {seen[key]})"))
             continue
         seen[key] = line
         if key not in fields:
-            problems.append(f"{shown}:{line}: error: {key}: unknown label (expected one of: {', '.join(sorted(fields))})")
+            problems.append(problem(line, key, f"unknown label (expected one of: {', '.join(sorted(fields))})"))
             continue
         if not isinstance(value_node, yaml.ScalarNode) or not value_node.value.strip():
-            problems.append(f"{shown}:{line}: error: {key}: expected a text")
+            problems.append(problem(line, key, "expected a text"))
             continue
         try:
             parts = list(string.Formatter().parse(value_node.value))
         except ValueError as exc:
-            problems.append(f"{shown}:{line}: error: {key}: {exc} (write {{{{ and }}}} for a brace)")
+            problems.append(problem(line, key, f"{exc} (write {{{{ and }}}} for a brace)"))
             continue
         allowed = fields[key]
         odd = [f"{{{n}{'!' + c if c else ''}{':' + s if s else ''}}}" for _, n, s, c in parts if n is not None and (n not in allowed or s or c)]
         if odd:
             can = f"may use only {', '.join('{' + a + '}' for a in allowed)}" if allowed else "takes no {placeholders}"
-            problems.append(f"{shown}:{line}: error: {key}: unknown placeholder {odd[0]}; this label {can}")
+            problems.append(problem(line, key, f"unknown placeholder {odd[0]}; this label {can}"))
         labels[key] = Text(value_node.value, Source(shown, line, key))
-    problems += [f"{shown}: error: {key}: missing label" for key in fields if key not in seen]
+    problems += [problem(None, key, "missing label") for key in fields if key not in seen]
     if problems:
-        raise PrintgenError("\n".join(problems))
+        raise PrintgenError.of(*problems)
     return labels

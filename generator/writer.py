@@ -13,7 +13,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from generator.errors import PrintgenError
+from generator.errors import Diagnostic, PrintgenError
 
 
 class OutputWriter:
@@ -62,7 +62,7 @@ class OutputWriter:
                 raise
         except OSError as exc:
             self.discard()
-            raise PrintgenError(f"{dest}: error: output: cannot write the file ({exc.strerror or exc})") from None
+            raise _cannot_write(dest, exc) from None
         self.written[dest] = owner
         return dest
 
@@ -73,7 +73,7 @@ class OutputWriter:
                 os.replace(tmp, dest)
             except OSError as exc:
                 self.discard()
-                raise PrintgenError(f"{dest}: error: output: cannot write the file ({exc.strerror or exc})") from None
+                raise _cannot_write(dest, exc) from None
         self.staged = []
         atexit.unregister(self.discard)
 
@@ -82,6 +82,10 @@ class OutputWriter:
         for tmp, _ in self.staged or ():
             Path(tmp).unlink(missing_ok=True)
         self.staged = [] if self.staged is not None else None
+
+
+def _cannot_write(dest: Path, exc: OSError) -> PrintgenError:
+    return PrintgenError.of(Diagnostic(str(dest), None, "output", f"cannot write the file ({exc.strerror or exc})"))
 
 
 def _remove_orphans(dest: Path) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.errors import PrintgenError
+from generator.errors import Diagnostic, PrintgenError
 from generator.model import Content, Text
 from generator.render import Artifact, Option, register
 from generator.render.sheet import (
@@ -93,8 +93,8 @@ class CardLayout:
         if lines is None:  # a phrase wider than the page: a long word in one of the credit's parts
             d = content.document
             text = unbreakable([*d.title_lines, d.programme, d.committee, d.date], kind, self.width) or labels()["credit"]
-            raise PrintgenError(f"{text.source}: error: {text.source.key}: a word of it is too wide for the credit line "
-                                f"at the foot of the cards on {s.paper} paper; shorten it or add spaces")
+            raise PrintgenError.of(Diagnostic.at(text.source, "a word of it is too wide for the credit line "
+                                                 f"at the foot of the cards on {s.paper} paper; shorten it or add spaces"))
         y = s.height - 12 * PT_PER_MM * k - len(lines) * kind.line
         rule = Rect(self.margin, y - 4 * PT_PER_MM * k, self.width, max(0.8, 1.2 * k), "accent")
         return [rule, TextBlock(self.margin, y, self.width, kind, tuple(lines), "muted")]
@@ -125,10 +125,10 @@ class CardLayout:
         size = int(self.label.size * room / width * 2) / 2
         if size < KICKER_MIN_SCALE * self.label.size:
             src = card.kicker.source
-            raise PrintgenError(
-                f"{src}: error: {src.key}: too long for the band at the top of card {card.number:02d} ({card.slug}) "
+            raise PrintgenError.of(Diagnostic.at(
+                src, f"too long for the band at the top of card {card.number:02d} ({card.slug}) "
                 f"on {self.sheet.paper} paper, even at {KICKER_MIN_SCALE * self.label.size:g} pt; shorten it"
-            )
+            ))
         return Type(*LABEL, size, self.label.leading)
 
     def fit(self, card: Card) -> Page:
@@ -194,12 +194,10 @@ class CardLayout:
         else:
             text = card.body or max((p for _, p in card.points), key=len)
             problem = f"the text does not fit at the smallest sizes (headline {head.size:g} pt, text {body.size:g} pt)"
+        message = (f"card {card.number:02d} ({card.slug}) does not fit on one {paper} page: {problem}; "
+                   f"shorten it, or use a larger --paper")
         src = text.source
-        where = f"{src}: error: {src.key}" if src else f"card {card.number}: error: {card.slug}"
-        return PrintgenError(
-            f"{where}: card {card.number:02d} ({card.slug}) does not fit on one {paper} page: {problem}; "
-            f"shorten it, or use a larger --paper"
-        )
+        return PrintgenError.of(Diagnostic.at(src, message) if src else Diagnostic(f"card {card.number}", None, card.slug, message))
 
 
 def _moved(piece: Rect | TextBlock, dy: float) -> Rect | TextBlock:

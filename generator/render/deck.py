@@ -14,7 +14,7 @@ import functools
 import math
 from dataclasses import dataclass, field, replace
 
-from generator.errors import PrintgenError
+from generator.errors import Diagnostic, PrintgenError
 from generator.fonts import FACES, PGOTHIC
 from generator.model import Content
 from generator.render import Artifact, Option, Renderer, register
@@ -330,17 +330,17 @@ def outline(content: Content) -> list[Draft]:
 
 # --- fitting ----------------------------------------------------------------------------
 
-def _where(source) -> str:
-    src = getattr(source, "source", None)
-    return f"{src}: error: {src.key}" if src else "deck: error: slide"
+def _problem(text, message: str) -> PrintgenError:
+    """The error for ``text`` (content, so it names its file and line; or the deck's own words)."""
+    src = getattr(text, "source", None)
+    return PrintgenError.of(Diagnostic.at(src, message) if src else Diagnostic("deck", None, "slide", message))
 
 
 def _fit_title(draft: Draft, box: Box) -> float:
     for size in SIZES[draft.kind][0]:
         if title_height(draft.title, size, box) <= box.inner_h:
             return size
-    raise PrintgenError(f"{_where(draft.title_source)}: too long for a slide title even at "
-                        f"{SIZES[draft.kind][0][-1]} pt; shorten it")
+    raise _problem(draft.title_source, f"too long for a slide title even at {SIZES[draft.kind][0][-1]} pt; shorten it")
 
 
 def _best_size(paras, kind: str, box: Box) -> float | None:
@@ -384,8 +384,8 @@ def _paginate(paras: list[Para], size: float, box: Box) -> list[list[Para]]:
             page.append(para)
             queue.insert(0, unit[1])
             continue
-        raise PrintgenError(f"{_where(para.source)}: a sentence is too long for one slide even at {size} pt; "
-                            "split it into shorter sentences")
+        raise _problem(para.source, f"a sentence is too long for one slide even at {size} pt; "
+                       "split it into shorter sentences")
     return [p for p in pages if p]
 
 

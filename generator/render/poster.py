@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from generator.errors import PrintgenError
+from generator.errors import Diagnostic, PrintgenError
 from generator.model import Content, Text
 from generator.render import register
 from generator.render.cards import credit_line
@@ -76,10 +76,10 @@ class PosterLayout:
             return Page(tuple(pieces), self.content.document.title)
         text, problem, fix = self.failure
         src = text.source
-        raise PrintgenError(
-            f"{src}: error: {src.key}: {problem} on one {self.sheet.paper} sheet even at the smallest sizes "
+        raise PrintgenError.of(Diagnostic.at(
+            src, f"{problem} on one {self.sheet.paper} sheet even at the smallest sizes "
             f"(points {LIMITS['point'][0] * self.k:.0f} pt); {fix}, or use a larger --paper"
-        )
+        ))
 
     def fail(self, text: Text, problem: str, fix: str = "shorten it") -> None:
         """Note why :meth:`place` gives up; returns None for it to return."""

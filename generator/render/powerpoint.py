@@ -18,7 +18,7 @@ import os
 import zipfile
 from pathlib import Path
 
-from generator.errors import PrintgenError
+from generator.errors import Diagnostic, PrintgenError
 from generator.render.deck import BODY_LEADING, FAMILY, NUMBER_SIZE, STYLES, TITLE_LEADING, Box, Geometry, pptx_theme
 
 EMU_PER_PT = 12700
@@ -147,27 +147,29 @@ class DeckFile:
 # --- opening and preparing the template -------------------------------------------------
 
 
+def _template_problem(path, message: str) -> PrintgenError:
+    return PrintgenError.of(Diagnostic(str(path), None, "--template", message))
+
+
 def _open_template(path: Path):
     from pptx import Presentation
 
     if not path.is_file():
-        raise PrintgenError(f"{path}: error: --template: file not found")
+        raise _template_problem(path, "file not found")
     try:  # python-pptx reads every part into memory: refuse a zip bomb before it does
         unpacked = sum(item.file_size for item in zipfile.ZipFile(path).infolist())
     except (zipfile.BadZipFile, OSError):
         unpacked = 0  # not a zip: Presentation() says so below
     if unpacked > MAX_TEMPLATE_UNPACKED:
-        raise PrintgenError(f"{path}: error: --template: the presentation unpacks to {unpacked:,} bytes; "
-                            f"a template may unpack to at most {MAX_TEMPLATE_UNPACKED:,}")
+        raise _template_problem(path, f"the presentation unpacks to {unpacked:,} bytes; "
+                                      f"a template may unpack to at most {MAX_TEMPLATE_UNPACKED:,}")
     try:
         prs = Presentation(str(path))
         _theme_xml(prs)  # parsed later for fonts and colours: a broken theme is a broken file
         return prs
     except Exception as exc:  # python-pptx raises many kinds for a file that is not a .pptx
-        raise PrintgenError(
-            f"{path}: error: --template: not a PowerPoint presentation (.pptx) "
-            f"({exc.__class__.__name__}); save the template from PowerPoint as a .pptx file"
-        ) from None
+        raise _template_problem(path, f"not a PowerPoint presentation (.pptx) ({exc.__class__.__name__}); "
+                                      "save the template from PowerPoint as a .pptx file") from None
 
 
 def _remove_slides(prs) -> None:
@@ -297,10 +299,8 @@ def _choose_layouts(prs, template: Path | None) -> dict:
     if content is None:
         where = template or "the default template"
         found = ", ".join(f"「{l.name}」" for l in layouts) or "none"
-        raise PrintgenError(
-            f"{where}: error: --template: no slide layout with a title placeholder and a body (text or content) "
-            f"placeholder, such as 「タイトルとコンテンツ」(Title and Content); the deck needs one. Layouts found: {found}"
-        )
+        raise _template_problem(where, "no slide layout with a title placeholder and a body (text or content) "
+                                f"placeholder, such as 「タイトルとコンテンツ」(Title and Content); the deck needs one. Layouts found: {found}")
     title = None
     for layout, phs in zip(layouts, placeholders):
         phs = {t: p for p, t in phs}
