@@ -5,15 +5,18 @@ set -eu
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
 
-# WeasyPrint draws text with Pango; Debian-like systems without it get it from apt.
-if ! ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0'; then
+# WeasyPrint draws text with Pango and subsets fonts with HarfBuzz (which its next releases
+# require); Debian-like systems without them get them from apt.
+if ! ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' || ! ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset.so.0'; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        echo "setup: installing Pango for WeasyPrint (apt-get)"
+        echo "setup: installing Pango and HarfBuzz for WeasyPrint (apt-get)"
         apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null
-    else
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null
+    elif ! ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0'; then
         echo "setup: Pango is missing; install libpango-1.0-0 and libpangoft2-1.0-0 (see README)" >&2
         exit 1
+    else
+        echo "setup: note: libharfbuzz-subset0 is missing; WeasyPrint subsets fonts more slowly without it" >&2
     fi
 fi
 
