@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import shutil
 import textwrap
 from pathlib import Path
@@ -214,3 +215,11 @@ def test_a_new_output_kind_is_one_module_and_one_template_folder(tmp_path):
     result = run_printgen("flyer", "--paper", "A5", cwd=project, project=project)
     assert result.exit_code == 0, result.stderr
     assert pdf_page_sizes(project / "output" / "flyer.pdf") == [(419.53, 595.28)]
+
+
+def test_docs_list_every_option_of_printgen_toml():
+    from generator.render import load_renderers
+
+    text = (PROJECT_DIR / "docs" / "settings.md").read_text(encoding="utf-8")
+    rows = set(re.findall(r"^\| `\[(\w+)\]` \| `(\w+)` \|", text, flags=re.M))
+    assert rows == {(name, o.name) for name, cls in load_renderers().items() for o in cls.options}

@@ -7,7 +7,7 @@ from that declaration. A renderer knows nothing of processes, caches or the outp
 it returns :class:`Artifact` objects, and the build writes them.
 
 Adding an output kind is one module here (with ``@register``) and one folder under
-templates/; see docs/architecture.md.
+templates/; see docs/development-notes.md.
 """
 
 from __future__ import annotations
