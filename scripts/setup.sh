@@ -7,12 +7,14 @@ PY=${PYTHON:-python3}
 
 # WeasyPrint draws text with Pango and subsets fonts with HarfBuzz (which its next releases
 # require); Debian-like systems without them get them from apt.
-if ! ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' || ! ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset.so.0'; then
+# (Python's own lookup: ldconfig is not on a normal user's PATH on Debian)
+has_lib() { "$PY" -c "import ctypes.util, sys; sys.exit(0 if ctypes.util.find_library('$1') else 1)"; }
+if ! has_lib pangoft2-1.0 || ! has_lib harfbuzz-subset; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
         echo "setup: installing Pango and HarfBuzz for WeasyPrint (apt-get)"
         apt-get update -qq
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null
-    elif ! ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0'; then
+    elif ! has_lib pangoft2-1.0; then
         echo "setup: Pango is missing; install libpango-1.0-0 and libpangoft2-1.0-0 (see README)" >&2
         exit 1
     else
