@@ -223,3 +223,15 @@ def test_docs_list_every_option_of_printgen_toml():
     text = (PROJECT_DIR / "docs" / "settings.md").read_text(encoding="utf-8")
     rows = set(re.findall(r"^\| `\[(\w+)\]` \| `(\w+)` \|", text, flags=re.M))
     assert rows == {(name, o.name) for name, cls in load_renderers().items() for o in cls.options}
+
+
+@pytest.mark.parametrize("args, message", [
+    (["cards", "--bleed", "nan"], "Invalid value for '--bleed': expected a number from 0 to 10, found nan"),
+    (["poster", "--bleed", "-1"], "Invalid value for '--bleed': expected a number from 0 to 10, found -1"),
+    (["cards", "--paper", "A5"], "Invalid value for '--paper': expected one of A3, A4, A2, B4, B3, B2, found 'A5'"),
+    (["deck", "--theme", "yoru"], "Invalid value for '--theme': expected one of ai, hinata, teal, navy, warm, mono, found 'yoru'"),
+])
+def test_the_command_line_refuses_what_printgen_toml_refuses(tmp_path, args, message):
+    result = run_printgen(*args, "--out", tmp_path / "out")
+    assert (result.exit_code, result.stderr.splitlines()[-1]) == (2, f"Error: {message}")
+    assert not (tmp_path / "out").exists()
