@@ -29,7 +29,7 @@ from generator.model import POINT_MARKERS, Content
 from generator.render import Artifact, Renderer
 from generator.settings import Project
 from generator.templates import TEMPLATES_DIR
-from generator.writer import OutputWriter
+from generator.writer import OutputWriter, read_output
 
 MANIFEST = ".printgen/manifest.json"
 _NOT_ASCII = re.compile(r"[^\x00-\x7f]")
@@ -74,46 +74,48 @@ def build(
     force: bool = False,
     jobs: int = 1,
     progress: Callable[[str], None] = lambda _: None,
+    on_wait: Callable[[str], None] = lambda _: None,
 ) -> tuple[list[Written], list[str]]:
     """Build what is out of date; return the files written and the names of materials skipped.
 
-    Raises :class:`PrintgenError` with every material's problems when any fails (none is written).
+    ``progress(message)`` says what rendered; ``on_wait(message)``, that another run holds the
+    output folder (this one waits for it). Raises :class:`PrintgenError` with every material's problems when any fails (none is written).
     """
-    todo_all = renderers(project, only, options)
-    manifest = _read_manifest(out_dir)
-    common = common_inputs()
-    prints = {r.name: fingerprint(r, project.content_dir, common) for r in todo_all}
-    todo = [r for r in todo_all if force or not up_to_date(r, prints[r.name], manifest, out_dir)]
-    skipped = [r.name for r in todo_all if r not in todo]
-    if not todo:
-        return [], skipped
+    wanted = renderers(project, only, options)
+    with OutputWriter(out_dir, on_wait=on_wait) as writer:  # one run at a time in the folder
+        manifest = _read_manifest(out_dir)
+        common = common_inputs()
+        prints = {r.name: fingerprint(r, project.content_dir, common) for r in wanted}
+        todo = [r for r in wanted if force or not up_to_date(r, prints[r.name], manifest, out_dir)]
+        skipped = [r.name for r in wanted if r not in todo]
+        if not todo:
+            return [], skipped
 
-    results: dict[str, tuple[list[Artifact], float]] = {}
-    failed: dict[str, str] = {}  # a material the user must fix; the others still render
-    with _workers(min(jobs, len(todo))) as pool:  # (they start while the content loads)
-        content = load_content(project.content_dir)
-        fonts_dir = prepare_project_fonts(content)
-        for name, outcome, seconds in render_all(pool, content, fonts_dir, todo):
-            if isinstance(outcome, str):
-                failed[name] = outcome
-            else:
-                results[name] = outcome, seconds
-                progress(f"{name}: rendered in {seconds:.2f} s")
-    if failed:  # every problem at once, in the materials' order (whichever finished first)
-        raise PrintgenError("\n".join(failed[r.name] for r in todo if r.name in failed))
+        results: dict[str, tuple[list[Artifact], float]] = {}
+        failed: dict[str, str] = {}  # a material the user must fix; the others still render
+        with _workers(min(jobs, len(todo))) as pool:  # (they start while the content loads)
+            content = load_content(project.content_dir)
+            fonts_dir = prepare_project_fonts(content)
+            for name, outcome, seconds in render_all(pool, content, fonts_dir, todo):
+                if isinstance(outcome, str):
+                    failed[name] = outcome
+                else:
+                    results[name] = outcome, seconds
+                    progress(f"{name}: rendered in {seconds:.2f} s")
+        if failed:  # every problem at once, in the materials' order (whichever finished first)
+            raise PrintgenError("\n".join(failed[r.name] for r in todo if r.name in failed))
 
-    writer = OutputWriter(out_dir, staged=True)  # all files or none
-    written = []
-    for renderer in todo:
-        artifacts, seconds = results[renderer.name]
-        files = {}
-        for artifact in artifacts:
-            path = writer.write(artifact.name, artifact.data, owner=renderer.name)
-            files[artifact.name] = hashlib.sha256(artifact.data).hexdigest()
-            written.append(Written(renderer.name, path, artifact, seconds))
-        manifest[renderer.name] = {"fingerprint": prints[renderer.name], "files": files}
-    writer.write(MANIFEST, json.dumps(manifest, indent=1, sort_keys=True).encode(), owner="build")
-    writer.commit()  # the manifest last: a build stopped before it is redone next time
+        written = []
+        for renderer in todo:
+            artifacts, seconds = results[renderer.name]
+            files = {}
+            for artifact in artifacts:
+                path = writer.write(artifact.name, artifact.data, owner=renderer.name)
+                files[artifact.name] = hashlib.sha256(artifact.data).hexdigest()
+                written.append(Written(renderer.name, path, artifact, seconds))
+            manifest[renderer.name] = {"fingerprint": prints[renderer.name], "files": files}
+        writer.write(MANIFEST, json.dumps(manifest, indent=1, sort_keys=True).encode(), owner="build")
+        writer.commit()  # all files or none (see generator.writer)
     _remember_times({name: seconds for name, (_, seconds) in results.items()})
     return written, skipped
 
@@ -271,24 +273,21 @@ class _Digest:
 
 
 def _read(path: Path) -> bytes | None:
+    """An input's bytes (a FIFO or a folder counts as missing: never blocks)."""
     try:
         return path.read_bytes() if path.is_file() else None
     except OSError:
         return None
 
 
-def _sha256(path: Path) -> str | None:
-    data = _read(path)
-    return None if data is None else hashlib.sha256(data).hexdigest()
-
-
 def _read_manifest(out_dir: Path) -> dict:
     """The manifest of the last build in ``out_dir``, or ``{}``. It is only a file in the output
     folder: one of another shape, or naming a file outside the folder (``../x``, ``/etc/x``),
     counts as absent (everything is rebuilt, and nothing outside the folder is read)."""
+    raw = read_output(out_dir, MANIFEST)
     try:
-        data = json.loads((Path(out_dir) / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(raw.decode("utf-8")) if raw is not None else {}
+    except ValueError:
         return {}
     writer = OutputWriter(out_dir)
     try:
@@ -310,11 +309,8 @@ def up_to_date(renderer: Renderer, print_: str, manifest: dict, out_dir: Path) -
     entry = manifest.get(renderer.name)
     if not entry or entry["fingerprint"] != print_ or not entry["files"]:
         return False
-    out = Path(out_dir)
     for name, digest in entry["files"].items():
-        rel = Path(*name.split("/"))
-        if any((out / part).is_symlink() for part in (rel, *rel.parents[:-1])):
-            return False
-        if _sha256(out / rel) != digest:
+        data = read_output(out_dir, name)  # None through a link, for a FIFO, …
+        if data is None or hashlib.sha256(data).hexdigest() != digest:
             return False
     return True

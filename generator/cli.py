@@ -34,8 +34,25 @@ class _Settings:
 settings = _Settings()
 
 
+def _path(ctx: click.Context, param: click.Parameter, value: str) -> Path:
+    """``value`` as a path, refused when empty or too long for the system."""
+    if not value.strip():
+        raise click.BadParameter("expected a folder, found an empty name", ctx=ctx, param=param)
+    try:
+        os.stat(value)
+    except (FileNotFoundError, NotADirectoryError):  # (a file in the way: said by the callers)
+        pass
+    except OSError as exc:  # too long, a file in the way, a loop of links, no permission …
+        from generator.writer import ADVICE
+
+        shown = value if len(value) <= 60 else value[:57] + "…"
+        advice = ADVICE.get(exc.errno)
+        raise click.BadParameter(f"'{shown}': {exc.strerror}{'; ' + advice if advice else ''}", ctx=ctx, param=param) from None
+    return Path(value)
+
+
 def _existing_dir(ctx: click.Context, param: click.Parameter, value: str) -> Path:
-    path = Path(value)
+    path = _path(ctx, param, value)
     if path.exists() and not path.is_dir():
         raise click.BadParameter(f"'{value}' is a file, not a folder", ctx=ctx, param=param)
     if not path.is_dir():
@@ -46,7 +63,7 @@ def _existing_dir(ctx: click.Context, param: click.Parameter, value: str) -> Pat
 
 def _output_dir(ctx: click.Context, param: click.Parameter, value: str) -> Path:
     """The output folder: one that exists or can be made, checked before any work is done."""
-    path = Path(value)
+    path = _path(ctx, param, value)
     if path.exists() and not path.is_dir():
         raise click.BadParameter(f"'{value}' is a file, not a folder", ctx=ctx, param=param)
     existing = next(p for p in (path, *path.parents) if p.exists())  # the folder to write in or to make it in
@@ -154,7 +171,7 @@ def _run_build(content_dir: Path, out_dir: Path, *, only=(), options=None, force
     start = time.perf_counter()
     written, skipped = build(
         _project(content_dir), out_dir, only=only, options=options, force=force, jobs=jobs or os.cpu_count() or 1,
-        progress=say if sys.stdout.isatty() else (lambda _: None),
+        progress=say if sys.stdout.isatty() else (lambda _: None), on_wait=lambda message: click.echo(message, err=True),
     )
     folders: dict[Path, int] = {}
     for item in written:
@@ -224,8 +241,8 @@ def build(content_dir: Path, out_dir: Path, only: tuple[str, ...], jobs: int | N
 
 @_with(_content_param(), _out_param())
 @cli.command()
-@click.option("--interval", type=click.FloatRange(0.1, 60), default=0.5, show_default=True, metavar="SECONDS",
-              help="How often to look for saved files.")
+@click.option("--interval", type=_OptionType(Option("interval", "number", "", low=0.1, high=60)), default=0.5,
+              show_default=True, metavar="SECONDS", help="How often to look for saved files.")
 def watch(content_dir: Path, out_dir: Path, interval: float) -> None:
     """Rebuild what changed whenever a file in the content folder, templates/ or printgen.toml is saved.
 
@@ -327,6 +344,11 @@ def main() -> None:
     except _Terminated:
         click.echo("printgen: terminated", err=True)
         sys.exit(128 + signal.SIGTERM)
+    except OSError as exc:  # the disk, not printgen: full, read-only, no permission …
+        from generator.writer import os_error
+
+        os_error(exc).show()
+        sys.exit(EXIT_FAILURE)
     except Exception as exc:  # a bug in printgen
         if settings.verbose:
             traceback.print_exc()

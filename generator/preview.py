@@ -4,10 +4,11 @@ contact sheet per material (pypdfium2 renders; no system tools needed)."""
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 from generator.errors import Diagnostic, PrintgenError
-from generator.writer import OutputWriter
+from generator.writer import OutputWriter, read_output
 
 THUMB_WIDTH = 400  # pixels
 SHEET_COLUMNS = 5
@@ -15,29 +16,43 @@ GAP = 16
 
 
 def preview(out_dir: Path, dpi_width: int = THUMB_WIDTH) -> list[Path]:
-    """Write ``preview/<pdf stem>/NNN.png`` and ``preview/<pdf stem>.png`` for every PDF in ``out_dir``."""
+    """Write ``preview/<pdf stem>/NNN.png`` and ``preview/<pdf stem>.png`` for every PDF the
+    last build wrote in ``out_dir`` (as its manifest lists them; a file reached through a link
+    or not a regular file is not read). All or none: a PDF that cannot be read leaves no PNG."""
     import pypdfium2 as pdfium
     from PIL import Image
 
-    pdfs = sorted(p for p in Path(out_dir).glob("*.pdf"))
-    if not pdfs:
+    from generator.build import MANIFEST
+
+    try:
+        manifest = json.loads((read_output(out_dir, MANIFEST) or b"{}").decode("utf-8"))
+        names = sorted({name for entry in manifest.values() for name in entry["files"]
+                        if name.endswith(".pdf") and "/" not in name})
+    except (ValueError, TypeError, KeyError, AttributeError):
+        names = []
+    if not names:
         raise PrintgenError.of(Diagnostic(str(out_dir), None, "preview", "no PDF files to preview; run `printgen build` first"))
-    writer = OutputWriter(out_dir)
     written = []
-    for pdf_path in pdfs:
-        try:
-            document = pdfium.PdfDocument(str(pdf_path))
-        except pdfium.PdfiumError as exc:
-            raise PrintgenError.of(Diagnostic(str(pdf_path), None, "preview", f"cannot read the PDF ({exc})")) from None
-        thumbs = []
-        for index in range(len(document)):
-            page = document[index]
-            scale = dpi_width / page.get_width()
-            image = page.render(scale=scale).to_pil().convert("RGB")
-            thumbs.append(image)
-            written.append(writer.write(f"preview/{pdf_path.stem}/{index + 1:03d}.png", _png(image)))
-        document.close()
-        written.append(writer.write(f"preview/{pdf_path.stem}.png", _png(_contact_sheet(thumbs, Image))))
+    with OutputWriter(out_dir) as writer:
+        for name in names:
+            pdf_path = Path(out_dir) / name
+            data = read_output(out_dir, name)
+            try:
+                if data is None:
+                    raise ValueError("not a regular file")
+                document = pdfium.PdfDocument(data)
+            except (pdfium.PdfiumError, ValueError) as exc:
+                raise PrintgenError.of(Diagnostic(str(pdf_path), None, "preview", f"cannot read the PDF ({exc}); run `printgen build --force`")) from None
+            thumbs = []
+            for index in range(len(document)):
+                page = document[index]
+                scale = dpi_width / page.get_width()
+                image = page.render(scale=scale).to_pil().convert("RGB")
+                thumbs.append(image)
+                written.append(writer.write(f"preview/{pdf_path.stem}/{index + 1:03d}.png", _png(image)))
+            document.close()
+            written.append(writer.write(f"preview/{pdf_path.stem}.png", _png(_contact_sheet(thumbs, Image))))
+        writer.commit()
     return written
 
 

@@ -401,10 +401,10 @@ def test_a_run_interrupted_between_files_leaves_no_temporary_file(tmp_path):
 
     out = tmp_path / "out"
     script = ("from generator.writer import OutputWriter\n"
-              f"writer = OutputWriter({str(out)!r}, staged=True)\n"
-              "writer.write('handout.pdf', b'%PDF new')\n"
-              "raise KeyboardInterrupt\n")
+              f"with OutputWriter({str(out)!r}) as writer:\n"
+              "    writer.write('handout.pdf', b'%PDF new')\n"
+              "    raise KeyboardInterrupt\n")
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=TIMEOUT,
                           env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)})
     assert "KeyboardInterrupt" in proc.stderr
-    assert list(out.iterdir()) == []
+    assert not out.exists()  # made by the run, and left empty: removed

@@ -115,10 +115,10 @@ def test_a_hostile_manifest_reads_nothing_outside_the_output_folder(tmp_path, mo
     print_ = build.fingerprint(renderer, CONTENT_DIR)
     (out / build.MANIFEST).write_text(json.dumps({"poster": {"fingerprint": print_, "files": files}}))
     read = []
-    monkeypatch.setattr(build, "_sha256", lambda path: read.append(path))
+    monkeypatch.setattr(build, "read_output", lambda out_dir, name: read.append(name))
     manifest = build._read_manifest(out)
     assert not build.up_to_date(renderer, print_, manifest, out)
-    assert read == []
+    assert [name for name in read if name != build.MANIFEST] == []
 
 
 # --- a build stopped midway ------------------------------------------------------------------
@@ -126,7 +126,8 @@ def test_a_hostile_manifest_reads_nothing_outside_the_output_folder(tmp_path, mo
 # Runs `printgen ARGS` and stops at STAGE until killed, printing "paused" when it gets there:
 # "render" inside the deck's render, in the worker process that renders it (the build renders
 # the poster and the deck, two workers); "staged" in the parent when every new file is
-# written to its temporary name and none renamed yet; "committing" after the first rename.
+# written to its temporary name and none renamed yet. "committing" does not stop: it says
+# "paused" after the first rename and then renames slowly (a slow disk), to be stopped midway.
 # Only the test adds the pause; the build itself runs unchanged.
 PAUSING_BUILD = r"""
 import os, sys, time
@@ -156,8 +157,13 @@ else:
             return getattr(os, name)
 
         def replace(self, src, dst):
-            if renames[0] == {"staged": 0, "committing": 1}[stage]:
+            # rename 0 puts the commit's record (.printgen/commit.json) in place, 1 the first file
+            if stage == "staged" and renames[0] == 1:
                 pause()
+            if stage == "committing" and renames[0] >= 2:  # a slow disk: each rename takes 0.5 s
+                if renames[0] == 2:
+                    print("paused", os.getpid(), flush=True)
+                time.sleep(0.5)
             os.replace(src, dst)
             renames[0] += 1
 
@@ -208,6 +214,7 @@ def _start_paused_build(stage, content, out):
     ("staged", signal.SIGKILL, "group"),
     ("committing", signal.SIGKILL, "group"),
     ("committing", signal.SIGINT, "group"),
+    ("committing", signal.SIGTERM, "parent"),
 ])
 def test_a_build_stopped_midway_leaves_each_file_old_or_complete(interrupted, tmp_path, stage, signum, whom):
     root, old, new = interrupted
@@ -228,18 +235,21 @@ def test_a_build_stopped_midway_leaves_each_file_old_or_complete(interrupted, tm
     assert (proc.returncode, stderr.strip()) == expected
     assert _group_ends(proc.pid), "a process of the build is still running"
 
-    # Every file is either the previous one or the new one, complete; nothing was renamed
-    # before every new file was written; temporary files are hidden, and only SIGKILL leaves any.
+    # Every file is either the previous one or the new one, complete. A stop before the commit
+    # replaces nothing; Ctrl+C or SIGTERM during the commit takes effect once every file is in
+    # place; only SIGKILL (which nothing can hold back) leaves a commit half done, recorded in
+    # .printgen/commit.json with its hidden temporary files for the next run to complete.
     after = snapshot(out)
-    temporary = [name for name in after if name not in FILES]
-    assert all(name.rsplit("/", 1)[-1].startswith(".") and name.endswith(".tmp") for name in temporary)
-    assert bool(temporary) == (signum == signal.SIGKILL and stage != "render")
+    left = [name for name in after if name not in FILES]
+    assert all(name.rsplit("/", 1)[-1].startswith(".") and name.endswith(".tmp") or name == ".printgen/commit.json" for name in left)
+    killed_while_writing = signum == signal.SIGKILL and stage != "render"
+    assert bool(left) == killed_while_writing
     assert [name for name in FILES if after[name] not in (old[name], new[name])] == []
     replaced = [name for name in FILES if after[name] == new[name]]
-    assert replaced == ([] if stage in ("render", "staged") else ["poster.pdf"])
+    assert replaced == {"render": [], "staged": [], "committing": ["poster.pdf"] if killed_while_writing else list(FILES)}[stage]
     _check_complete(out, root / "new")
 
-    # The next build finishes the job and removes the temporary files left behind.
+    # The next run completes a commit left half done, then builds: everything is new, nothing left.
     result = run_printgen("build", *BUILT, "--content", root / "changed", "--out", out)
     assert result.exit_code == 0, result.stderr
     assert snapshot(out) == {name: new[name] for name in FILES}
