@@ -29,7 +29,7 @@ from generator.model import POINT_MARKERS, Content
 from generator.render import Artifact, Renderer
 from generator.settings import Project
 from generator.templates import TEMPLATES_DIR
-from generator.writer import OutputWriter, read_output
+from generator.writer import OutputWriter, read_output, read_regular
 
 MANIFEST = ".printgen/manifest.json"
 _NOT_ASCII = re.compile(r"[^\x00-\x7f]")
@@ -208,9 +208,9 @@ def _times_path() -> Path:
 def _remembered_times() -> dict[str, float]:
     """Seconds each material took in the last build (for the order of a parallel build)."""
     try:
-        times = json.loads(_times_path().read_text(encoding="utf-8"))
+        times = json.loads(read_regular(_times_path()) or b"{}")
         return {str(k): float(v) for k, v in times.items()} if isinstance(times, dict) else {}
-    except (OSError, ValueError, TypeError):
+    except (ValueError, TypeError, AttributeError):
         return {}
 
 

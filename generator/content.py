@@ -185,7 +185,11 @@ class _FileReader:
         if data is None:
             return None
         text = self._decode(data)
-        if text is None or not self._line_breaks_ok(text):
+        if text is None:
+            return None
+        # Windows (CR LF) and old Mac (CR) line ends: lines as the parser and editors count them
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if not self._line_breaks_ok(text):
             return None
         self.source_lines = text.splitlines()
         try:
@@ -334,12 +338,16 @@ class _FileReader:
             self.error_at(node, key, f"expected text, found {_describe(node)}")
             return None
         if node.tag == _NULL_TAG and node.style is None:
-            self.error_at(node, key, "expected text, found nothing (write the text after the colon)")
+            if node.value:  # null, ~: YAML's words for "no value"
+                self.error_at(node, key, f"expected text, found '{node.value}', which YAML reads as no value; "
+                                         f"write the text, or put it in quotes (\"{node.value}\") to print it")
+            else:
+                self.error_at(node, key, "expected text, found nothing (write the text after the colon)")
             return None
         if node.tag not in _PLAIN_SCALAR_TAGS:
             self.error_at(node, key, f"YAML tags such as '{_short_tag(node.tag)}' are not allowed; write plain text")
             return None
-        value = self._scalar_text(node)
+        value = _nfc(self._scalar_text(node))
         value = value.translate(_REMOVED_CHARS).replace("\t", " ").strip()
         if not value:
             self.error_at(node, key, "expected text, found empty text")
@@ -626,6 +634,20 @@ def _is_utf16(data: bytes) -> bool:
         except UnicodeDecodeError:
             pass
     return False
+
+
+# CJK compatibility ideographs (﨑 U+FA11 has no decomposition; 神 U+FA19 does): NFC would
+# turn some into their unified forms, a different glyph the author did not choose.
+_COMPATIBILITY_IDEOGRAPHS = re.compile("([\uf900-\ufaff\U0002f800-\U0002fa1f]+)")
+
+
+def _nfc(text: str) -> str:
+    """``text`` in Unicode NFC (か + U+3099 becomes が, as one character that cannot be split
+    across lines), CJK compatibility ideographs kept as typed."""
+    if text.isascii():
+        return text
+    parts = _COMPATIBILITY_IDEOGRAPHS.split(text)
+    return "".join(part if i % 2 else unicodedata.normalize("NFC", part) for i, part in enumerate(parts))
 
 
 def _is_wide(char: str) -> bool:

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import struct
 import tempfile
 import unicodedata
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Iterable
 
 from generator.errors import Diagnostic, PrintgenError
+from generator.writer import read_regular
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 FONTS_DIR = PROJECT_DIR / "fonts"
@@ -85,9 +87,9 @@ def advances(face: Face) -> tuple[int, dict[int, int]]:
         raise _font_error(face, "the bundled font file is missing")
     cached = cache_root() / "metrics" / f"{_font_key(face)}.json"
     try:
-        units_per_em, codes, widths = json.loads(cached.read_bytes())
+        units_per_em, codes, widths = json.loads(read_regular(cached) or b"")
         return units_per_em, dict(zip(codes, widths))
-    except (OSError, ValueError, TypeError):
+    except (ValueError, TypeError):
         pass
     units_per_em, widths = _read_advances(face)
     write_atomic(cached, json.dumps([units_per_em, list(widths), list(widths.values())]).encode())
@@ -153,14 +155,54 @@ def check_glyphs(items: Iterable[tuple[str, str, int | None, str]]) -> list[Diag
     diagnostics = []
     everywhere = common_charset()
     for text, path, line, key in items:
+        for index, char in enumerate(text):
+            if not is_variation_selector(char):
+                continue
+            base = text[index - 1] if index else ""
+            if (ord(base) if base else 0, ord(char)) not in common_sequences():
+                what = f"{describe_char(char)} after {describe_char(base)}" if base else describe_char(char)
+                diagnostics.append(Diagnostic(path, line, key, f"the variation sequence {what} is not in the bundled fonts "
+                                                               "(the variant glyph is missing); remove the selector"))
         for char in dict.fromkeys(text):  # each character once, in order of appearance
-            if ord(char) in everywhere or char in "\n\t":
+            if ord(char) in everywhere or char in "\n\t" or is_variation_selector(char):
                 continue
             faces = missing_faces(char)
             families = sorted({f.family for f in faces})
             fix = f"; use {REPLACEMENTS[char]} instead" if char in REPLACEMENTS else "; replace it or remove it"
             diagnostics.append(Diagnostic(path, line, key, f"character {describe_char(char)} is not in the bundled fonts ({', '.join(families)}){fix}"))
     return diagnostics
+
+
+def is_variation_selector(char: str) -> bool:
+    """Whether ``char`` selects a variant of the character before it (VS1-16, IVS VS17-256)."""
+    code = ord(char)
+    return 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF
+
+
+@functools.lru_cache(maxsize=None)
+def sequences(face: Face) -> frozenset[tuple[int, int]]:
+    """``(base, selector)`` code points of every variation sequence the face maps (its
+    format 14 cmap: standardised variants and IVS such as 葛 + U+E0100). Cached on disk."""
+    cached = cache_root() / "metrics" / f"{_font_key(face)}.uvs.json"
+    try:
+        return frozenset(map(tuple, json.loads(read_regular(cached) or b"")))
+    except (ValueError, TypeError):
+        pass
+    try:
+        with _open_font(face.path) as font:
+            table = font["cmap"].getcmap(0, 5)
+            pairs = sorted((base, selector) for selector, entries in (table.uvsDict.items() if table else ())
+                           for base, _ in entries)
+    except Exception as exc:  # damaged: the same message as for the metrics
+        raise _font_error(face, f"the bundled font file is damaged ({exc or exc.__class__.__name__})") from None
+    write_atomic(cached, json.dumps(pairs).encode())
+    return frozenset(pairs)
+
+
+@functools.lru_cache(maxsize=None)
+def common_sequences() -> frozenset[tuple[int, int]]:
+    """Variation sequences every bundled face maps."""
+    return frozenset.intersection(*map(sequences, FACES))
 
 
 # Characters always kept in the font subsets, whatever the content: printable ASCII and the
@@ -190,11 +232,14 @@ def prepare_fonts(chars: Iterable[str]) -> Path:
     global _render_font_dir
     wanted = sorted(set("".join(chars)) | set(ALWAYS_KEPT))
     everywhere = common_charset()
-    wanted = [c for c in wanted if ord(c) in everywhere]
+    # (a variation selector is kept with its sequences: the subsets map base + selector too)
+    wanted = [c for c in wanted if ord(c) in everywhere or is_variation_selector(c)]
     key = hashlib.sha1((SUBSET_VERSION + "|" + "".join(wanted) + "|" + "|".join(_font_key(f) for f in FACES)).encode("utf-8", "surrogatepass")).hexdigest()[:16]
     folder = cache_root() / "subsets" / key
-    if not all(_intact(folder / face.file) for face in FACES):
+    if folder.is_symlink() or not all(_intact(folder / face.file) for face in FACES):
         # A damaged cached subset would make fontconfig fall back to another face, silently.
+        if folder.is_symlink():
+            folder.unlink()  # the link only
         shutil.rmtree(folder, ignore_errors=True)
         folder = _make_subsets(folder, [ord(c) for c in wanted])
     _render_font_dir = folder
@@ -228,8 +273,11 @@ def _open_font(path: Path, checked: bool = False):
 
 
 def _intact(path: Path) -> bool:
-    """Whether ``path`` is an undamaged font file (a few ms for a subset)."""
+    """Whether ``path`` is an undamaged font file (a few ms for a subset), itself a regular
+    file (not a link or a FIFO, which would be followed or block)."""
     try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return False
         _open_font(path, checked=True).close()
         return True
     except Exception:  # missing, truncated, not a font: any reason to make it again
@@ -243,8 +291,12 @@ def _make_subsets(folder: Path, codes: list[int]) -> Path:
     except OSError:
         work = folder = Path(tempfile.mkdtemp(prefix="printgen-subset-"))
     options = _subset_options()
-    for face in FACES:
-        _subset_face(face, codes, options).save(work / face.file)
+    try:
+        for face in FACES:
+            _subset_face(face, codes, options).save(work / face.file)
+    except BaseException:  # (a full disk: said by the caller) no half-made folder is left
+        shutil.rmtree(work, ignore_errors=True)
+        raise
     if work != folder:
         try:
             os.replace(work, folder)
@@ -351,11 +403,8 @@ def fontconfig_file(font_dir: Path) -> Path:
         f"  <cachedir>{_xml(str(root / 'fontconfig'))}</cachedir>\n"
         "</fontconfig>\n"
     )
-    try:
-        if conf.read_text(encoding="utf-8") == body:
-            return conf
-    except OSError:
-        pass
+    if read_regular(conf) == body.encode("utf-8"):
+        return conf
     write_atomic(conf, body.encode("utf-8"))
     if not conf.is_file():  # read-only home: a private temporary configuration
         conf = Path(tempfile.mkdtemp(prefix="printgen-fc-")) / "fonts.conf"

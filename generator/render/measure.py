@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import functools
 import itertools
+import unicodedata
 from dataclasses import dataclass, field
 
-from generator.fonts import Face, advances
+from generator.fonts import Face, advances, is_variation_selector
 
 # Characters that must not begin a line (行頭禁則).
 # One definition for every renderer that breaks lines itself (deck here, cards and poster in
@@ -102,8 +103,11 @@ class FontMetrics:
 
 @functools.lru_cache(maxsize=None)
 def font_metrics(face: Face) -> FontMetrics:
-    """The metrics of a bundled face (one instance per face and process)."""
-    return FontMetrics(*advances(face))
+    """The metrics of a bundled face (one instance per face and process). Variation selectors
+    (葛 + U+E0100) take no room: they choose the glyph of the character before them."""
+    units_per_em, widths = advances(face)
+    selectors = dict.fromkeys([*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)], 0)
+    return FontMetrics(units_per_em, {**selectors, **widths})
 
 
 def _tokens(text: str) -> list[str]:
@@ -111,7 +115,9 @@ def _tokens(text: str) -> list[str]:
     tokens: list[str] = []
     for char in text:
         latin = char.isascii() and not char.isspace()
-        if latin and tokens and tokens[-1][-1].isascii() and not tokens[-1][-1].isspace():
+        if tokens and (is_variation_selector(char) or unicodedata.combining(char)):
+            tokens[-1] += char  # it belongs to the character before
+        elif latin and tokens and tokens[-1][-1].isascii() and not tokens[-1][-1].isspace():
             tokens[-1] += char
         else:
             tokens.append(char)

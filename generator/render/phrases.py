@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 from typing import Callable, Sequence
 
+from generator.fonts import is_variation_selector
 from generator.render.measure import NO_LINE_END as NO_END
 from generator.render.measure import NO_LINE_START as NO_START
 
@@ -46,6 +47,13 @@ def script(char: str) -> str:
     return ""
 
 
+def _joins_before(char: str) -> bool:
+    """Whether ``char`` belongs to the character before it (IVS, combining dakuten …)."""
+    import unicodedata
+
+    return is_variation_selector(char) or unicodedata.combining(char) != 0
+
+
 def may_break(text: str, i: int, strict: bool = True) -> bool:
     """May a line break between ``text[i - 1]`` and ``text[i]`` (a BudouX phrase boundary)?
 
@@ -56,6 +64,8 @@ def may_break(text: str, i: int, strict: bool = True) -> bool:
     group inside a word (「多（他）職種」).
     """
     a, b = text[i - 1], text[i]
+    if _joins_before(b):  # a variation selector or combining mark stays with its character
+        return False
     if a in " \u3000":
         return True
     if b in NO_START or a in NO_END:

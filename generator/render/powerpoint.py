@@ -27,6 +27,8 @@ NOTES_SIZE = 12
 SLIDE_NUMBER_FIELD = "{C1FF6DA9-008F-8B48-92A6-B652298478BF}"  # the default template's: fixed, for the same bytes
 # A --template may unpack to at most this many bytes (PowerPoint templates are a few MB).
 MAX_TEMPLATE_UNPACKED = 100_000_000
+# Slide sizes PowerPoint allows: 1 to 56 inches a side (EMU).
+MIN_SLIDE_EMU, MAX_SLIDE_EMU = 914400, 56 * 914400
 
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 P = "http://schemas.openxmlformats.org/presentationml/2006/main"
@@ -166,10 +168,20 @@ def _open_template(path: Path):
     try:
         prs = Presentation(str(path))
         _theme_xml(prs)  # parsed later for fonts and colours: a broken theme is a broken file
-        return prs
     except Exception as exc:  # python-pptx raises many kinds for a file that is not a .pptx
         raise _template_problem(path, f"not a PowerPoint presentation (.pptx) ({exc.__class__.__name__}); "
                                       "save the template from PowerPoint as a .pptx file") from None
+    # deck.pptx is a plain presentation: a template's macros would come along into it
+    if "macroEnabled" in prs.part.content_type or any(part.partname.endswith(".bin") and "vba" in part.partname.lower()
+                                                      for part in prs.part.package.iter_parts()):
+        raise _template_problem(path, "a presentation with macros (.pptm); printgen writes no macros: save the "
+                                      "template as a PowerPoint presentation (.pptx) without macros")
+    width, height = prs.slide_width, prs.slide_height
+    if not width or not height or not (MIN_SLIDE_EMU <= width <= MAX_SLIDE_EMU and MIN_SLIDE_EMU <= height <= MAX_SLIDE_EMU):
+        found = "none" if not width or not height else f"{width / 914400:.2f} × {height / 914400:.2f} in"
+        raise _template_problem(path, f"the slide size is missing or broken (found {found}); set it in PowerPoint "
+                                      "(デザイン > スライドのサイズ) and save the template again")
+    return prs
 
 
 def _remove_slides(prs) -> None:
