@@ -159,23 +159,25 @@ def _open_template(path: Path):
     if not path.is_file():
         raise _template_problem(path, "file not found")
     try:  # python-pptx reads every part into memory: refuse a zip bomb before it does
-        unpacked = sum(item.file_size for item in zipfile.ZipFile(path).infolist())
-    except (zipfile.BadZipFile, OSError):
-        unpacked = 0  # not a zip: Presentation() says so below
+        with zipfile.ZipFile(path) as package:
+            unpacked = sum(item.file_size for item in package.infolist())
+            names = package.namelist()
+            types = package.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
+    except (zipfile.BadZipFile, OSError, KeyError):
+        unpacked, names, types = 0, [], b""  # not a zip: Presentation() says so below
     if unpacked > MAX_TEMPLATE_UNPACKED:
         raise _template_problem(path, f"the presentation unpacks to {unpacked:,} bytes; "
                                       f"a template may unpack to at most {MAX_TEMPLATE_UNPACKED:,}")
+    # deck.pptx is a plain presentation: a template's macros would come along into it
+    if b"macroEnabled" in types or any("vbaproject" in name.lower() for name in names):
+        raise _template_problem(path, "a presentation with macros (.pptm); printgen writes no macros: save the "
+                                      "template as a PowerPoint presentation (.pptx) without macros")
     try:
         prs = Presentation(str(path))
         _theme_xml(prs)  # parsed later for fonts and colours: a broken theme is a broken file
     except Exception as exc:  # python-pptx raises many kinds for a file that is not a .pptx
         raise _template_problem(path, f"not a PowerPoint presentation (.pptx) ({exc.__class__.__name__}); "
                                       "save the template from PowerPoint as a .pptx file") from None
-    # deck.pptx is a plain presentation: a template's macros would come along into it
-    if "macroEnabled" in prs.part.content_type or any(part.partname.endswith(".bin") and "vba" in part.partname.lower()
-                                                      for part in prs.part.package.iter_parts()):
-        raise _template_problem(path, "a presentation with macros (.pptm); printgen writes no macros: save the "
-                                      "template as a PowerPoint presentation (.pptx) without macros")
     width, height = prs.slide_width, prs.slide_height
     if not width or not height or not (MIN_SLIDE_EMU <= width <= MAX_SLIDE_EMU and MIN_SLIDE_EMU <= height <= MAX_SLIDE_EMU):
         found = "none" if not width or not height else f"{width / 914400:.2f} × {height / 914400:.2f} in"
