@@ -241,7 +241,10 @@ def prepare_fonts(chars: Iterable[str]) -> Path:
         if folder.is_symlink():
             folder.unlink()  # the link only
         shutil.rmtree(folder, ignore_errors=True)
-        folder = _make_subsets(folder, [ord(c) for c in wanted])
+        try:
+            folder = _make_subsets(folder, [ord(c) for c in wanted])
+        except OSError:  # the cache's disk is full or read-only: a private temporary folder
+            folder = _make_subsets(Path(tempfile.mkdtemp(prefix="printgen-subsets-")) / key, [ord(c) for c in wanted])
     _render_font_dir = folder
     return folder
 

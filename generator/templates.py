@@ -39,6 +39,8 @@ def environment(templates_dir: Path = TEMPLATES_DIR):
             path = templates_dir / template
             if path.exists() and not _inside(path, templates_dir):
                 raise _template_error(path, None, OUTSIDE)
+            if path.exists() and not path.is_file():  # a folder, or a FIFO that would block
+                raise _template_error(path, None, "not a file; restore it from the printgen repository")
             try:
                 return super().get_source(environment, template)
             except UnicodeDecodeError as exc:
@@ -200,6 +202,8 @@ def load_labels(name: str, fields: dict[str, tuple[str, ...]], templates_dir: Pa
 
     if path.exists() and not _inside(path, templates_dir):
         raise PrintgenError.of(problem(None, "labels", OUTSIDE))
+    if path.exists() and not path.is_file():  # a folder, or a FIFO that would block
+        raise PrintgenError.of(problem(None, "labels", "not a file; restore it from the printgen repository"))
     try:
         root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
     except (OSError, UnicodeDecodeError) as exc:
