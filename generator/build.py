@@ -30,6 +30,7 @@ from generator.render import Artifact, Renderer
 from generator.settings import Project
 from generator.templates import TEMPLATES_DIR
 from generator.writer import OutputWriter, read_output, read_regular
+from generator.i18n import _
 
 MANIFEST = ".printgen/manifest.json"
 _NOT_ASCII = re.compile(r"[^\x00-\x7f]")
@@ -75,11 +76,13 @@ def build(
     jobs: int = 1,
     progress: Callable[[str], None] = lambda _: None,
     on_wait: Callable[[str], None] = lambda _: None,
+    on_note: Callable[[str], None] = lambda _: None,
 ) -> tuple[list[Written], list[str]]:
     """Build what is out of date; return the files written and the names of materials skipped.
 
     ``progress(message)`` says what rendered; ``on_wait(message)``, that another run holds the
-    output folder (this one waits for it). Raises :class:`PrintgenError` with every material's problems when any fails (none is written).
+    output folder (this one waits for it); ``on_note(message)``, a material not made because
+    the content lacks a part it needs. Raises :class:`PrintgenError` with every material's problems when any fails (none is written).
     """
     wanted = renderers(project, only, options)
     with OutputWriter(out_dir, on_wait=on_wait) as writer:  # one run at a time in the folder
@@ -93,15 +96,21 @@ def build(
 
         results: dict[str, tuple[list[Artifact], float]] = {}
         failed: dict[str, str] = {}  # a material the user must fix; the others still render
+        notes: list[str] = []
         with _workers(min(jobs, len(todo))) as pool:  # (they start while the content loads)
             content = load_content(project.content_dir)
             fonts_dir = prepare_project_fonts(content)
+            absent = {r.name: [part for part in r.requires if not content.has(part)] for r in todo}
+            for renderer in [r for r in todo if absent[r.name]]:
+                notes.append(_("{name}: not made: the content has no {parts}").format(
+                    name=renderer.name, parts=", ".join(f"{p} ({p}.yaml)" for p in absent[renderer.name])))
+            todo = [r for r in todo if not absent[r.name]]
             for name, outcome, seconds in render_all(pool, content, fonts_dir, todo):
                 if isinstance(outcome, str):
                     failed[name] = outcome
                 else:
                     results[name] = outcome, seconds
-                    progress(f"{name}: rendered in {seconds:.2f} s")
+                    progress(_("{name}: rendered in {seconds:.2f} s").format(name=name, seconds=seconds))
         if failed:  # every problem at once, in the materials' order (whichever finished first)
             raise PrintgenError("\n".join(failed[r.name] for r in todo if r.name in failed))
 
@@ -117,7 +126,39 @@ def build(
         writer.write(MANIFEST, json.dumps(manifest, indent=1, sort_keys=True).encode(), owner="build")
         writer.commit()  # all files or none (see generator.writer)
     _remember_times({name: seconds for name, (_, seconds) in results.items()})
+    for note in notes:
+        on_note(note)
     return written, skipped
+
+
+def check(project: Project, *, jobs: int = 1) -> Content:
+    """Everything :func:`build` would reject, found without writing anything: printgen.toml,
+    the content, and every material rendered (fitting included) and thrown away. Returns the
+    content; raises :class:`PrintgenError` with every problem."""
+    from generator.errors import ContentError
+
+    problems: list = []
+    try:
+        wanted = renderers(project)
+    except ContentError as exc:  # printgen.toml: reported with the content's problems
+        problems += exc.diagnostics
+        wanted = None
+    try:
+        content = load_content(project.content_dir)
+    except ContentError as exc:
+        raise PrintgenError.of(*problems, *exc.diagnostics) from None
+    if problems:
+        raise PrintgenError.of(*problems)
+    fonts_dir = prepare_project_fonts(content)
+    failed = {}
+    wanted = [r for r in wanted if content.has(*r.requires)]
+    with _workers(min(jobs, len(wanted))) as pool:
+        for name, outcome, _ in render_all(pool, content, fonts_dir, wanted):
+            if isinstance(outcome, str):
+                failed[name] = outcome
+    if failed:
+        raise PrintgenError("\n".join(failed[r.name] for r in wanted if r.name in failed))
+    return content
 
 
 def load_content(content_dir: Path) -> Content:

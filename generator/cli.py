@@ -20,6 +20,7 @@ import click
 
 from generator import __version__
 from generator.errors import EXIT_FAILURE, PrintgenError
+from generator.i18n import LANGUAGES, _, ngettext
 from generator.render import Option, OptionError, Renderer, load_renderers
 
 log = logging.getLogger("printgen")
@@ -37,7 +38,7 @@ settings = _Settings()
 def _path(ctx: click.Context, param: click.Parameter, value: str) -> Path:
     """``value`` as a path, refused when empty or too long for the system."""
     if not value.strip():
-        raise click.BadParameter("expected a folder, found an empty name", ctx=ctx, param=param)
+        raise click.BadParameter(_("expected a folder, found an empty name"), ctx=ctx, param=param)
     try:
         os.stat(value)
     except (FileNotFoundError, NotADirectoryError):  # (a file in the way: said by the callers)
@@ -47,17 +48,18 @@ def _path(ctx: click.Context, param: click.Parameter, value: str) -> Path:
 
         shown = value if len(value) <= 60 else value[:57] + "…"
         advice = ADVICE.get(exc.errno)
-        raise click.BadParameter(f"'{shown}': {exc.strerror}{'; ' + advice if advice else ''}", ctx=ctx, param=param) from None
+        raise click.BadParameter(f"'{shown}': {exc.strerror}" + (f"; {_(advice)}" if advice else ""), ctx=ctx, param=param) from None
     return Path(value)
 
 
 def _existing_dir(ctx: click.Context, param: click.Parameter, value: str) -> Path:
     path = _path(ctx, param, value)
     if path.exists() and not path.is_dir():
-        raise click.BadParameter(f"'{value}' is a file, not a folder", ctx=ctx, param=param)
+        raise click.BadParameter(_("'{value}' is a file, not a folder").format(value=value), ctx=ctx, param=param)
     if not path.is_dir():
-        hint = " (run printgen in the printgen folder, or pass --content DIR)" if param.name == "content_dir" else ""
-        raise click.BadParameter(f"folder '{value}' does not exist{hint}", ctx=ctx, param=param)
+        message = (_("folder '{value}' does not exist (run printgen in the project folder, or pass --content DIR)")
+                   if param.name == "content_dir" else _("folder '{value}' does not exist"))
+        raise click.BadParameter(message.format(value=value), ctx=ctx, param=param)
     return path
 
 
@@ -65,27 +67,38 @@ def _output_dir(ctx: click.Context, param: click.Parameter, value: str) -> Path:
     """The output folder: one that exists or can be made, checked before any work is done."""
     path = _path(ctx, param, value)
     if path.exists() and not path.is_dir():
-        raise click.BadParameter(f"'{value}' is a file, not a folder", ctx=ctx, param=param)
+        raise click.BadParameter(_("'{value}' is a file, not a folder").format(value=value), ctx=ctx, param=param)
     existing = next(p for p in (path, *path.parents) if p.exists())  # the folder to write in or to make it in
     if not existing.is_dir():
-        raise click.BadParameter(f"cannot make folder '{value}': '{existing}' is a file, not a folder", ctx=ctx, param=param)
+        raise click.BadParameter(_("cannot make folder '{value}': '{existing}' is a file, not a folder").format(value=value, existing=existing), ctx=ctx, param=param)
     if not os.access(existing, os.W_OK | os.X_OK):
-        raise click.BadParameter(f"cannot write to '{value}': no permission to write in '{existing}'", ctx=ctx, param=param)
+        raise click.BadParameter(_("cannot write to '{value}': no permission to write in '{existing}' (owned by {owner}); choose another --out, or ask its owner").format(
+            value=value, existing=existing, owner=_owner(existing)), ctx=ctx, param=param)
     return path
 
 
 def _content_param() -> click.Option:
     return click.Option(["--content", "content_dir"], default="content", show_default=True, metavar="DIR", callback=_existing_dir,
-                        help="Folder with the content files (printgen.toml is read from the folder that holds it).")
+                        help=_("Folder with the content files (printgen.toml is read from the folder that holds it)."))
 
 
 def _out_param() -> click.Option:
     return click.Option(["--out", "out_dir"], default="output", show_default=True, metavar="DIR", callback=_output_dir,
-                        help="Folder the materials are written to.")
+                        help=_("Folder the materials are written to."))
 
 
 def _force_param() -> click.Option:
-    return click.Option(["--force"], is_flag=True, help="Rebuild even what is up to date.")
+    return click.Option(["--force"], is_flag=True, help=_("Rebuild even what is up to date."))
+
+
+def _owner(path: Path) -> str:
+    """The name of the user who owns ``path`` (for a message), or its number."""
+    try:
+        import pwd
+
+        return pwd.getpwuid(path.stat().st_uid).pw_name
+    except (ImportError, KeyError, OSError):
+        return "?"
 
 
 def _with(*params: click.Option):
@@ -96,19 +109,17 @@ def _with(*params: click.Option):
     return add
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, "--version", prog_name="printgen")
-@click.option("-v", "--verbose", is_flag=True, help="Say more, and show tracebacks of internal errors.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
-def cli(verbose: bool, quiet: bool) -> None:
-    """Make printable training material (handouts, cards, posters, slides) from the content
-    of 「介護支援専門員自身が考える今後の“目指すべき介護支援専門員像”」.
-
-    Edit the text in content/ (and the options in printgen.toml), then run `printgen check`
-    and `printgen build`, or one material's command.
-    """
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+             help=_("Make printable training material (handouts, cards, posters, slides) from the text in "
+                    "content/.\n\nEdit the text in content/ (and the options in printgen.toml), then run "
+                    "`printgen check` and `printgen build`, or one material's command."))
+@click.version_option(__version__, "--version", prog_name="printgen", message=_("%(prog)s, version %(version)s"))
+@click.option("-v", "--verbose", is_flag=True, help=_("Say more, and show tracebacks of internal errors."))
+@click.option("-q", "--quiet", is_flag=True, help=_("Print only errors."))
+@click.option("--lang", type=click.Choice(LANGUAGES), help=_("Language of the messages (default: Japanese; English when LANG starts with en)."))
+def cli(verbose: bool, quiet: bool, lang: str | None) -> None:
     if verbose and quiet:
-        raise click.UsageError("-v/--verbose and -q/--quiet cannot be used together")
+        raise click.UsageError(_("-v/--verbose and -q/--quiet cannot be used together"))
     settings.verbose, settings.quiet = verbose, quiet
     level = logging.DEBUG if verbose else logging.ERROR if quiet else logging.WARNING
     logging.basicConfig(level=level, format="%(name)s: %(levelname)s: %(message)s", force=True)
@@ -130,36 +141,18 @@ def _project(content_dir: Path):
 
 
 @_with(_content_param())
-@cli.command()
+@cli.command(help=_("Check the content and printgen.toml as a build would (every character in the bundled fonts, "
+                    "every text fitting its material), without writing anything.\n\nReports every problem at once, "
+                    "as FILE:LINE: error: KEY: MESSAGE. Exit status: 0 clean, 1 problems, 2 usage errors."))
 def check(content_dir: Path) -> None:
-    """Validate the content and printgen.toml, and check every character is in the bundled fonts.
+    from generator.build import check as check_all
+    from generator.content import display_path
 
-    Reports every problem at once, as FILE:LINE: error: KEY: MESSAGE.
-    Exit status: 0 clean, 1 content errors, 2 usage errors.
-    """
-    from generator.content import display_path, load_content
-    from generator.errors import ContentError
-    from generator.settings import load_settings
-
-    project = _project(content_dir)
-    problems = []
-    try:
-        load_settings(project.settings_path, REGISTRY)
-    except ContentError as exc:
-        problems += exc.diagnostics
-    try:
-        content = load_content(content_dir)
-    except ContentError as exc:
-        raise PrintgenError.of(*problems, *exc.diagnostics) from None
-    if problems:
-        raise PrintgenError.of(*problems)
-    texts = list(content.texts())
-    say(
-        f"{display_path(content_dir)}/: OK: {len(content.introduction.sections)} sections, "
-        f"{len(content.viewpoints.viewpoints)} viewpoints with {sum(len(v.points) for v in content.viewpoints.viewpoints)} points, "
-        f"{len(content.messages.messages)} one-line messages, {sum(map(len, texts)):,} characters, "
-        f"all in the bundled fonts"
-    )
+    content = check_all(_project(content_dir), jobs=os.cpu_count() or 1)
+    counts = content.counts()
+    say(_("{folder}/: OK: {sections} sections, {viewpoints} viewpoints with {points} points, {messages} one-line "
+          "messages, {chars:,} characters, all in the bundled fonts, every material fits").format(
+        folder=display_path(content_dir), **counts))
 
 
 def _run_build(content_dir: Path, out_dir: Path, *, only=(), options=None, force=False, jobs=None) -> None:
@@ -172,6 +165,7 @@ def _run_build(content_dir: Path, out_dir: Path, *, only=(), options=None, force
     written, skipped = build(
         _project(content_dir), out_dir, only=only, options=options, force=force, jobs=jobs or os.cpu_count() or 1,
         progress=say if sys.stdout.isatty() else (lambda _: None), on_wait=lambda message: click.echo(message, err=True),
+        on_note=say,
     )
     folders: dict[Path, int] = {}
     for item in written:
@@ -181,10 +175,11 @@ def _run_build(content_dir: Path, out_dir: Path, *, only=(), options=None, force
         else:
             say(item.summary())
     for folder, count in folders.items():
-        say(f"{str(folder) + '/':<34} {count:>4} files, one per page")
+        say(f"{str(folder) + '/':<34} " + _("{count:>4} files, one per page").format(count=count))
     if skipped:
-        say(f"up to date: {', '.join(skipped)}")
-    say(f"built {len(written)} file{'s' if len(written) != 1 else ''} in {time.perf_counter() - start:.2f} s")
+        say(_("up to date: {names}").format(names=", ".join(skipped)))
+    say(ngettext("built {count} file in {seconds:.2f} s", "built {count} files in {seconds:.2f} s", len(written)).format(
+        count=len(written), seconds=time.perf_counter() - start))
 
 
 class _OptionType(click.ParamType):
@@ -203,7 +198,7 @@ class _OptionType(click.ParamType):
             try:
                 raw = float(value)
             except ValueError:
-                self.fail(f"expected a number, found '{value}'", param, ctx)
+                self.fail(_("expected a number, found '{value}'").format(value=value), param, ctx)
         try:
             return self.option.convert(raw)
         except OptionError as exc:
@@ -221,33 +216,27 @@ _DECK_TEMPLATE = next(o for o in REGISTRY["deck"].options if o.name == "template
 
 
 @_with(_content_param(), _out_param())
-@cli.command()
+@cli.command(help=_("Build every material (or those of --only) with the options of printgen.toml.\n\nOnly what changed "
+                    "since the last build is rebuilt (content, templates, fonts, options, printgen itself); --force "
+                    "rebuilds all. Files are replaced only when every material built."))
 @click.option("--only", "only", multiple=True, type=click.Choice(tuple(REGISTRY)), metavar="NAME",
-              help=f"Build only this material (repeatable): {', '.join(REGISTRY)}.")
+              help=_("Build only this material (repeatable): {names}.").format(names=", ".join(REGISTRY)))
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Materials rendered at once. Default: the number of cores.")
-@click.option("--force", is_flag=True, help="Rebuild everything, even what is up to date.")
+              help=_("Materials rendered at once. Default: the number of cores."))
+@click.option("--force", is_flag=True, help=_("Rebuild everything, even what is up to date."))
 @click.option("--template", "template", type=_OptionType(_DECK_TEMPLATE), metavar="FILE.pptx",
-              help="Build the deck on this PowerPoint template (as `printgen deck --template`).")
+              help=_("Build the deck on this PowerPoint template (as `printgen deck --template`)."))
 def build(content_dir: Path, out_dir: Path, only: tuple[str, ...], jobs: int | None, force: bool, template: Path | None) -> None:
-    """Build every material (or those of --only) with the options of printgen.toml.
-
-    Only what changed since the last build is rebuilt (content, templates, fonts, options,
-    printgen itself); --force rebuilds all. Files are replaced only when every material built.
-    """
     options = {"deck": {"template": template}} if template else {}
     _run_build(content_dir, out_dir, only=tuple(dict.fromkeys(only)), options=options, force=force, jobs=jobs)
 
 
 @_with(_content_param(), _out_param())
-@cli.command()
+@cli.command(help=_("Rebuild what changed whenever a file in the content folder, templates/ or printgen.toml is "
+                    "saved.\n\nProblems are printed and the previous files stay; stop with Ctrl+C."))
 @click.option("--interval", type=_OptionType(Option("interval", "number", "", low=0.1, high=60)), default=0.5,
-              show_default=True, metavar="SECONDS", help="How often to look for saved files.")
+              show_default=True, metavar="SECONDS", help=_("How often to look for saved files."))
 def watch(content_dir: Path, out_dir: Path, interval: float) -> None:
-    """Rebuild what changed whenever a file in the content folder, templates/ or printgen.toml is saved.
-
-    Problems are printed and the previous files stay; stop with Ctrl+C.
-    """
     import time
 
     from generator.templates import TEMPLATES_DIR
@@ -259,30 +248,47 @@ def watch(content_dir: Path, out_dir: Path, interval: float) -> None:
         return {p: p.stat().st_mtime_ns for p in (*files, project.settings_path) if p.is_file()}
 
     seen = None
-    say(f"watching {content_dir}/, templates/ and printgen.toml (Ctrl+C stops)")
+    say(_("watching {folder}/, templates/ and printgen.toml (Ctrl+C stops)").format(folder=content_dir))
     while True:
         current = stamp()
         if current != seen:
             seen = current
             try:
                 _run_build(content_dir, out_dir)
-                say(f"{time.strftime('%H:%M:%S')} up to date")
+                say(_("{time} up to date").format(time=time.strftime("%H:%M:%S")))
             except PrintgenError as exc:
                 exc.show()
         time.sleep(interval)
 
 
 @_with(_content_param(), _out_param())
-@cli.command()
+@cli.command(help=_("Build what is out of date, then write PNG thumbnails of every page and slide, and a contact "
+                    "sheet per material, to OUT/preview/."))
 def preview(content_dir: Path, out_dir: Path) -> None:
-    """Build what is out of date, then write PNG thumbnails of every page and slide, and a
-    contact sheet per material, to OUT/preview/."""
     from generator.preview import preview as make_previews
 
     _run_build(content_dir, out_dir)
     written = make_previews(out_dir)
     sheets = [p for p in written if p.parent.name == "preview"]
-    say(f"wrote {len(written) - len(sheets)} thumbnails and {len(sheets)} contact sheets to {out_dir / 'preview'}/")
+    say(_("wrote {thumbnails} thumbnails and {sheets} contact sheets to {folder}/").format(
+        thumbnails=len(written) - len(sheets), sheets=len(sheets), folder=out_dir / "preview"))
+
+
+@cli.command(name="new", help=_("Make a new project in DIR for another training's text: content/ with a short example "
+                                "of each file (with instructions in Japanese), printgen.toml and a README. "
+                                "Then edit content/ and run `printgen build` in DIR."))
+@click.argument("folder", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
+def new(folder: Path) -> None:
+    import shutil
+
+    from generator.content import display_path
+
+    skeleton = Path(__file__).resolve().parent / "skeleton"
+    if folder.exists() and any(folder.iterdir()):
+        raise click.BadParameter(_("'{value}' is not empty; choose a new folder").format(value=folder), param_hint="'DIR'")
+    shutil.copytree(skeleton, folder, dirs_exist_ok=True)
+    say(_("made a new project in {folder}/: edit the files in {folder}/content/, then run `printgen build` there").format(
+        folder=display_path(folder)))
 
 
 # --- one command per material, made from its renderer's options ------------------------------
@@ -307,8 +313,8 @@ def _material_command(cls: type[Renderer]) -> click.Command:
 
     params = [_content_param(), _out_param(), _force_param(), *map(_click_option, cls.options)]
     return click.Command(name, callback=callback, params=params, help=(
-        f"{cls.description}\n\nOptions given here are for this run; printgen.toml's [{name}] table "
-        "keeps them for every build."))
+        cls.description + "\n\n" + _("Options given here are for this run; printgen.toml's [{name}] table keeps them "
+                                      "for every build.").format(name=name)))
 
 
 for _cls in REGISTRY.values():
@@ -333,16 +339,16 @@ def main() -> None:
     try:
         cli.main(prog_name="printgen", standalone_mode=False)
     except click.exceptions.Abort:
-        click.echo("printgen: interrupted", err=True)
+        click.echo(_("printgen: interrupted"), err=True)
         sys.exit(130)
     except click.ClickException as exc:  # PrintgenError and click's usage errors
         exc.show()
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        click.echo("printgen: interrupted", err=True)
+        click.echo(_("printgen: interrupted"), err=True)
         sys.exit(130)
     except _Terminated:
-        click.echo("printgen: terminated", err=True)
+        click.echo(_("printgen: terminated"), err=True)
         sys.exit(128 + signal.SIGTERM)
     except OSError as exc:  # the disk, not printgen: full, read-only, no permission …
         from generator.writer import os_error
@@ -352,10 +358,7 @@ def main() -> None:
     except Exception as exc:  # a bug in printgen
         if settings.verbose:
             traceback.print_exc()
-        click.echo(
-            f"printgen: internal error: {exc.__class__.__name__}: {exc}\n"
-            "This is a bug in printgen, not in your content. Run again with -v for details.",
-            err=True,
-        )
+        click.echo(_("printgen: internal error: {error}\nThis is a bug in printgen, not in your content. Run again with "
+                     "-v for details.").format(error=f"{exc.__class__.__name__}: {exc}"), err=True)
         sys.exit(EXIT_FAILURE)
     sys.exit(0)

@@ -25,6 +25,7 @@ from typing import Callable
 import yaml
 
 from generator.errors import ContentError, Diagnostic
+from generator.i18n import _, ngettext
 from generator.fonts import check_glyphs, describe_char
 from generator.model import (
     ID_MAX,
@@ -51,10 +52,13 @@ VIEWPOINTS = "viewpoints.yaml"
 ENCOURAGEMENT = "encouragement.yaml"
 MESSAGES = "messages.yaml"
 CONTENT_FILES = (DOCUMENT, INTRODUCTION, VIEWPOINTS, ENCOURAGEMENT, MESSAGES)
+# Every part but the document is optional: a training text without one leaves its file out.
+OPTIONAL_FILES = (INTRODUCTION, VIEWPOINTS, ENCOURAGEMENT, MESSAGES)
 
-# A content file larger than this is refused before parsing (the bundled files are at most
-# 8 KB; PyYAML parses ~0.3 MB a second, so this bounds the time a file takes to read).
-MAX_FILE_BYTES = 200_000
+# Limits only stop runaway input: a training text of 60,000 characters with 300 messages
+# builds. A content file larger than this is refused before parsing (the bundled files are at
+# most 8 KB; PyYAML parses ~0.3 MB a second, so this bounds the time a file takes to read).
+MAX_FILE_BYTES = 2_000_000
 # A single text longer than this is refused (the longest bundled paragraph is ~470 characters).
 MAX_TEXT_CHARS = 5_000
 # A title, heading, name or date longer than this is refused (the longest bundled one has 31):
@@ -62,8 +66,8 @@ MAX_TEXT_CHARS = 5_000
 MAX_LINE_CHARS = 100
 # The texts of one file may add up to at most this many characters (the largest bundled file
 # has ~2,100), and a list may have at most this many items: bounds on what a build must lay out.
-MAX_FILE_CHARS = 10_000
-MAX_ITEMS = 100
+MAX_FILE_CHARS = 200_000
+MAX_ITEMS = 1_000
 # Lists and keys nested deeper than this are refused (the content needs 5 levels; PyYAML's
 # composer recurses once a level, so a deeper file could exhaust the stack).
 MAX_DEPTH = 20
@@ -86,6 +90,10 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+class _PlainComposerError(yaml.composer.ComposerError):
+    """A problem printgen itself finds while composing, already in plain words."""
+
+
 class _ContentLoader(yaml.SafeLoader):
     """Composes a content file into nodes, refusing what no content file needs: aliases
     (``*name``: a few lines of them can stand for billions of texts) and nesting deeper than
@@ -98,9 +106,9 @@ class _ContentLoader(yaml.SafeLoader):
     def compose_node(self, parent, index):
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent):
-            raise yaml.composer.ComposerError(None, None, f"aliases such as '*{event.anchor}' are not allowed; write the text out in full", event.start_mark)
+            raise _PlainComposerError(None, None, _("aliases such as '*{anchor}' are not allowed; write the text out in full").format(anchor=event.anchor), event.start_mark)
         if self.depth >= MAX_DEPTH:
-            raise yaml.composer.ComposerError(None, None, f"lists and keys are nested more than {MAX_DEPTH} levels deep", event.start_mark)
+            raise _PlainComposerError(None, None, _("lists and keys are nested more than {depth} levels deep").format(depth=MAX_DEPTH), event.start_mark)
         self.depth += 1
         try:
             return super().compose_node(parent, index)
@@ -112,7 +120,8 @@ def load_content(content_dir: Path) -> Content:
     """Read and validate every content file; raise :class:`ContentError` listing all problems."""
     content_dir = Path(content_dir)
     diagnostics: list[Diagnostic] = []
-    readers = {name: _FileReader(content_dir / name, diagnostics) for name in CONTENT_FILES}
+    readers = {name: _FileReader(content_dir / name, diagnostics) for name in CONTENT_FILES
+               if name not in OPTIONAL_FILES or os.path.lexists(content_dir / name)}
     roots = {name: reader.load() for name, reader in readers.items()}
     ids = _IdRegistry(diagnostics)
 
@@ -125,13 +134,13 @@ def load_content(content_dir: Path) -> Content:
     }
     model = {}
     for name, read in parts.items():
-        root = roots[name]
+        root = roots.get(name)
         model[name] = read(readers[name], root, ids) if root is not None else None
 
     for reader in readers.values():
         chars = sum(map(len, reader.texts))
         if chars > MAX_FILE_CHARS:
-            reader.error(None, "file", f"the texts of this file add up to {chars:,} characters; at most {MAX_FILE_CHARS:,} are allowed in one file")
+            reader.error(None, "file", _("the texts of this file add up to {chars:,} characters; at most {most:,} are allowed in one file").format(chars=chars, most=MAX_FILE_CHARS))
     texts = [t for reader in readers.values() for t in reader.texts]
     diagnostics += check_glyphs((t, t.source.path, t.source.line, t.source.key) for t in texts)
     diagnostics += check_glyphs([(POINT_MARKERS, "generator/model.py", None, "POINT_MARKERS")])
@@ -192,56 +201,91 @@ class _FileReader:
         if not self._line_breaks_ok(text):
             return None
         self.source_lines = text.splitlines()
+        if self._typing_slips(text):
+            return None
         try:
             root = yaml.compose(text, Loader=_ContentLoader)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark else None
-            column = f"column {mark.column + 1}: " if mark else ""
+            column = _("column {column}: ").format(column=mark.column + 1) if mark else ""
             problem = exc.problem or exc.context or "invalid YAML"
             if "end of stream" in problem and exc.context_mark and "quoted" in (exc.context or ""):
                 mark = exc.context_mark  # where the unclosed quote starts, not the end of the file
-                self.error(mark.line + 1, "syntax", f"column {mark.column + 1}: a quoted text is not closed (add the closing quote)")
+                self.error(mark.line + 1, "syntax", _("column {column}: a quoted text is not closed (add the closing quote)").format(column=mark.column + 1))
                 return None
             if exc.problem and exc.context and exc.context_mark:
-                problem += f" ({exc.context} at line {exc.context_mark.line + 1})"
-            self.error(line, "syntax", f"{column}{problem}{_syntax_hint(problem)}")
+                problem += _(" ({context} at line {line})").format(context=exc.context, line=exc.context_mark.line + 1)
+            self.error(line, "syntax", column + (problem if isinstance(exc, _PlainComposerError) else _plain_problem(problem)))
             return None
         except yaml.reader.ReaderError as exc:  # a character YAML does not allow
             line = text[: exc.position].count("\n") + 1
-            self.error(line, "syntax", f"{describe_char(chr(exc.character))} is not allowed in a content file" if isinstance(exc.character, int) else str(exc))
+            self.error(line, "syntax", _("{char} is not allowed in a content file").format(char=describe_char(chr(exc.character))) if isinstance(exc.character, int) else str(exc))
             return None
         if root is None:
-            self.error(1, "file", "the file is empty; expected keys such as the ones in the bundled content")
+            self.error(1, "file", _("the file is empty; expected keys such as the ones in the bundled content"))
             return None
         return root
+
+    def _typing_slips(self, text: str) -> bool:
+        """Note the slips a Japanese input method makes easy, each on its own line, in plain
+        words (YAML would report them as jargon, often on another line); whether there were any."""
+        found = False
+        item_indent: int | None = None  # the indentation of the last list item's '- '
+        for number, line in enumerate(text.split("\n"), 1):
+            body = line.lstrip(" ")
+            indent = len(line) - len(body)
+            if body.startswith("#") or not body.strip():
+                continue
+            if body[0] == "\u3000":
+                self.error(number, "syntax", _("the line is indented with full-width spaces (全角スペース); "
+                                               "indent with half-width spaces"))
+                found = True
+            elif body[0] == "\t":
+                self.error(number, "syntax", _("the line is indented with a tab; indent with spaces"))
+                found = True
+            elif colon := _FULL_WIDTH_COLON.match(body):
+                self.error(number, "syntax", _("the colon after '{key}' is a full-width colon (：); type a half-width colon (:) "
+                                               "followed by a space").format(key=colon.group(1)))
+                found = True
+            elif body.startswith("- ") or body == "-":
+                item_indent = indent
+            elif item_indent is not None and indent == item_indent and not _KEY_LINE.match(body):
+                self.error(number, "syntax", _("a list item without '- ': start the line with a hyphen and a space, "
+                                               "as the items above"))
+                found = True
+            elif indent < (item_indent or 0):
+                item_indent = None
+        return found
 
     def _read(self) -> bytes | None:
         """The file's bytes, if it is a readable, not too large, regular file inside its folder."""
         folder = self.path.parent
         if not self.path.exists():
-            what = "is a link to a missing file" if self.path.is_symlink() else "is missing"
-            self.error(None, "file", f"the content file {what}; expected {self.path.name} in {display_path(folder)}/")
+            message = (_("the content file is a link to a missing file; expected {name} in {folder}/") if self.path.is_symlink()
+                       else _("the content file is missing; expected {name} in {folder}/"))
+            self.error(None, "file", message.format(name=self.path.name, folder=display_path(folder)))
             return None
         target = self.path.resolve()
         if not target.is_relative_to(folder.resolve()):
             # A content folder from elsewhere must not make printgen read (and quote in its
             # messages) a file of this machine.
-            self.error(None, "file", f"the content file is a link to {target}, outside {display_path(folder)}/; copy the file into the folder instead")
+            self.error(None, "file", _("the content file is a link to {target}, outside {folder}/; copy the file into the folder instead").format(target=target, folder=display_path(folder)))
             return None
         if not self.path.is_file():
-            what = "a folder" if self.path.is_dir() else "a device or pipe"
-            self.error(None, "file", f"the content file is {what}, not a file; expected {self.path.name} in {display_path(folder)}/")
+            message = (_("the content file is a folder, not a file; expected {name} in {folder}/") if self.path.is_dir()
+                       else _("the content file is a device or pipe, not a file; expected {name} in {folder}/"))
+            self.error(None, "file", message.format(name=self.path.name, folder=display_path(folder)))
             return None
         try:
             with self.path.open("rb") as f:
                 data = f.read(MAX_FILE_BYTES + 1)
         except OSError as exc:
-            self.error(None, "file", f"cannot read the file ({exc.strerror or exc})")
+            self.error(None, "file", _("cannot read the file ({problem})").format(problem=exc.strerror or exc))
             return None
         if len(data) > MAX_FILE_BYTES:
             size = max(self.path.stat().st_size, len(data))
-            self.error(None, "file", f"file is too large ({size:,} bytes); a content file may be at most {MAX_FILE_BYTES:,} bytes")
+            self.error(None, "file", _("file is too large ({size:,} bytes); a content file may be at most {most:,} bytes").format(size=size, most=MAX_FILE_BYTES))
             return None
         return data
 
@@ -252,15 +296,15 @@ class _FileReader:
         for number, line in enumerate(text.split("\n"), 1):
             found = _UNUSUAL_LINE_BREAK.search(line)
             if found:
-                self.error(number, "syntax", f"{describe_char(found.group())} is not allowed in a content file (a line break pasted from a word processor?); delete it, or press Enter for a new line")
+                self.error(number, "syntax", _("{char} is not allowed in a content file (a line break pasted from a word processor?); delete it, or press Enter for a new line").format(char=describe_char(found.group())))
         return False
 
     def _decode(self, data: bytes) -> str | None:
         if b"\x00" in data:
             if _is_utf16(data):
-                self.error(None, "file", "the file is saved as UTF-16; save it as UTF-8 text")
+                self.error(None, "file", _("the file is saved as UTF-16; save it as UTF-8 text"))
             else:
-                self.error(None, "file", "this is not a text file (it contains NUL bytes); expected UTF-8 text")
+                self.error(None, "file", _("this is not a text file (it contains NUL bytes); expected UTF-8 text"))
             return None
         try:
             return data.decode("utf-8-sig")
@@ -269,10 +313,10 @@ class _FileReader:
             hint = ""
             try:
                 data.decode("cp932")
-                hint = " (it looks like Shift_JIS: save the file as UTF-8)"
+                hint = _(" (it looks like Shift_JIS: save the file as UTF-8)")
             except UnicodeDecodeError:
                 pass
-            self.error(line, "file", f"the file is not valid UTF-8 text at byte {exc.start}{hint}")
+            self.error(line, "file", _("the file is not valid UTF-8 text at byte {byte}").format(byte=exc.start) + hint)
             return None
 
     # -- shapes
@@ -282,10 +326,10 @@ class _FileReader:
         if node is None:
             return None
         if not isinstance(node, yaml.MappingNode):
-            self.error_at(node, key or "file", f"expected keys and values (key: value), found {_describe(node)}")
+            self.error_at(node, key or "file", _("expected keys and values (key: value), found {found}").format(found=_describe(node)))
             return None
         if node.tag != "tag:yaml.org,2002:map":
-            self.error_at(node, key or "file", f"YAML tags such as '{_short_tag(node.tag)}' are not allowed; write plain keys and values")
+            self.error_at(node, key or "file", _("YAML tags such as '{tag}' are not allowed; write plain keys and values").format(tag=_short_tag(node.tag)))
             return None
         known = {f.name: f for f in fields}
         found: dict[str, yaml.Node] = {}
@@ -295,7 +339,7 @@ class _FileReader:
             name = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
             here = _join(key, str(name))
             if not isinstance(name, str):
-                self.error_at(key_node, key or "file", f"expected a key name before the colon, found {_describe(key_node)}")
+                self.error_at(key_node, key or "file", _("expected a key name before the colon, found {found}").format(found=_describe(key_node)))
                 continue
             if name not in known:
                 message, suggested = _unknown_key(name, known)
@@ -303,30 +347,30 @@ class _FileReader:
                 misspelt.add(suggested)
                 continue
             if name in found:
-                self.error_at(key_node, here, f"duplicate key '{name}' (first given at line {first_line[name]})")
+                self.error_at(key_node, here, _("duplicate key '{name}' (first given at line {line})").format(name=name, line=first_line[name]))
                 continue
             found[name] = value_node
             first_line[name] = key_node.start_mark.line + 1
         for f in fields:
             if f.required and f.name not in found and f.name not in misspelt:
-                self.error_at(node, _join(key, f.name), f"missing required key '{f.name}'")
+                self.error_at(node, _join(key, f.name), _("missing required key '{name}'").format(name=f.name))
         return found
 
     def sequence(self, node: yaml.Node | None, key: str, *, min_items: int = 1, max_items: int = MAX_ITEMS) -> list[yaml.Node] | None:
         if node is None:
             return None
         if not isinstance(node, yaml.SequenceNode):
-            self.error_at(node, key, f"expected a list (lines starting with '- '), found {_describe(node)}")
+            self.error_at(node, key, _("expected a list (lines starting with '- '), found {found}").format(found=_describe(node)))
             return None
         if node.tag != "tag:yaml.org,2002:seq":
-            self.error_at(node, key, f"YAML tags such as '{_short_tag(node.tag)}' are not allowed; write a plain list")
+            self.error_at(node, key, _("YAML tags such as '{tag}' are not allowed; write a plain list").format(tag=_short_tag(node.tag)))
             return None
         count = len(node.value)
         if count < min_items:
-            self.error_at(node, key, f"expected at least {min_items} item{'s' if min_items > 1 else ''}, found {count}")
+            self.error_at(node, key, ngettext("expected at least {least} item, found {count}", "expected at least {least} items, found {count}", min_items).format(least=min_items, count=count))
             return None
         if count > max_items:
-            self.error_at(node, key, f"expected at most {max_items} items, found {count}")
+            self.error_at(node, key, _("expected at most {most} items, found {count}").format(most=max_items, count=count))
             return None
         return list(node.value)
 
@@ -335,31 +379,31 @@ class _FileReader:
         if node is None:
             return None
         if not isinstance(node, yaml.ScalarNode):
-            self.error_at(node, key, f"expected text, found {_describe(node)}")
+            self.error_at(node, key, _("expected text, found {found}").format(found=_describe(node)))
             return None
         if node.tag == _NULL_TAG and node.style is None:
             if node.value:  # null, ~: YAML's words for "no value"
-                self.error_at(node, key, f"expected text, found '{node.value}', which YAML reads as no value; "
-                                         f"write the text, or put it in quotes (\"{node.value}\") to print it")
+                self.error_at(node, key, _("expected text, found '{value}', which YAML reads as no value; write the text, or put it in quotes (\"{value}\") to print it").format(value=node.value))
             else:
-                self.error_at(node, key, "expected text, found nothing (write the text after the colon)")
+                self.error_at(node, key, _("expected text, found nothing (write the text after the colon)"))
             return None
         if node.tag not in _PLAIN_SCALAR_TAGS:
-            self.error_at(node, key, f"YAML tags such as '{_short_tag(node.tag)}' are not allowed; write plain text")
+            self.error_at(node, key, _("YAML tags such as '{tag}' are not allowed; write plain text").format(tag=_short_tag(node.tag)))
             return None
         value = _nfc(self._scalar_text(node))
         value = value.translate(_REMOVED_CHARS).replace("\t", " ").strip()
         if not value:
-            self.error_at(node, key, "expected text, found empty text")
+            self.error_at(node, key, _("expected text, found empty text"))
             return None
         if len(value) > max_chars:
-            what = " in a title, heading, name or date" if max_chars == MAX_LINE_CHARS else ""
-            self.error_at(node, key, f"text is too long ({len(value):,} characters); at most {max_chars:,} are allowed{what}")
+            message = (_("text is too long ({chars:,} characters); at most {most:,} are allowed in a title, heading, name or date") if max_chars == MAX_LINE_CHARS
+                       else _("text is too long ({chars:,} characters); at most {most:,} are allowed"))
+            self.error_at(node, key, message.format(chars=len(value), most=max_chars))
             return None
         for index, char in enumerate(value):
             problem = _bad_char(char)
             if problem:
-                self.error_at(node, key, f"{problem} at character {index + 1} of the text")
+                self.error_at(node, key, _("{problem} at character {index} of the text").format(problem=problem, index=index + 1))
                 return None
         text = Text(value, Source(self.shown, node.start_mark.line + 1, key))
         self.texts.append(text)
@@ -394,7 +438,7 @@ class _FileReader:
         if value is None:
             return None
         if len(value) > ID_MAX or not ID_PATTERN.match(value):
-            self.error_at(node, key, f"expected an id of lowercase letters a-z, digits and single hyphens (at most {ID_MAX} characters), found '{value}'")
+            self.error_at(node, key, _("expected an id of lowercase letters a-z, digits and single hyphens (at most {most} characters), found '{value}'").format(most=ID_MAX, value=value))
             return None
         ids.add(value)
         return value
@@ -411,7 +455,7 @@ class _FileReader:
         if node is None:
             return ()
 
-        def read_one(item: yaml.Node, here: str, _: int) -> Correction | None:
+        def read_one(item: yaml.Node, here: str, index: int) -> Correction | None:
             fields = self.mapping(item, here, [_Field("original"), _Field("corrected")])
             if fields is None:
                 return None
@@ -422,8 +466,9 @@ class _FileReader:
             if texts is not None:
                 holders = sum(t.count(corrected) for t in texts)
                 if holders != 1:
-                    found = "nowhere" if holders == 0 else f"{holders} times"
-                    self.error_at(item, f"{here}.corrected", f"the corrected text '{corrected}' must appear exactly once in this item's text, found {found}")
+                    message = (_("the corrected text '{corrected}' must appear exactly once in this item's text, found nowhere") if holders == 0
+                               else _("the corrected text '{corrected}' must appear exactly once in this item's text, found {count} times"))
+                    self.error_at(item, f"{here}.corrected", message.format(corrected=corrected, count=holders))
                     return None
             return Correction(original=original, corrected=corrected)
 
@@ -441,7 +486,7 @@ class _IdRegistry:
         if value in self.seen:
             first = self.seen[value]
             src = value.source
-            self.diagnostics.append(Diagnostic(src.path, src.line, src.key, f"duplicate id '{value}' (already used at {first.path}:{first.line}, {first.key})"))
+            self.diagnostics.append(Diagnostic(src.path, src.line, src.key, _("duplicate id '{value}' (already used at {path}:{line}, {key})").format(value=value, path=first.path, line=first.line, key=first.key)))
         else:
             self.seen[value] = value.source
 
@@ -463,7 +508,7 @@ def _read_document(r: _FileReader, root: yaml.Node, ids: _IdRegistry) -> Documen
     )
     date_iso = values["date_iso"]
     if date_iso is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", date_iso):
-        r.error_at(f["date_iso"], "date_iso", f"expected a year and month as YYYY-MM (for example 2021-03), found '{date_iso}'")
+        r.error_at(f["date_iso"], "date_iso", _("expected a year and month as YYYY-MM (for example 2021-03), found '{value}'").format(value=date_iso))
         return None
     return _build(Document, values)
 
@@ -581,13 +626,13 @@ def _join(key: str, name: str) -> str:
 
 def _describe(node: yaml.Node) -> str:
     if isinstance(node, yaml.MappingNode):
-        return "keys and values (key: value)"
+        return _("keys and values (key: value)")
     if isinstance(node, yaml.SequenceNode):
-        return "a list"
+        return _("a list")
     if node.tag == _NULL_TAG and node.style is None:
-        return "nothing"
+        return _("nothing")
     value = node.value if len(node.value) <= 30 else node.value[:30] + "…"
-    return f"text '{value}'"
+    return _("text '{value}'").format(value=value)
 
 
 def _unknown_key(name: str, known: dict) -> tuple[str, str | None]:
@@ -600,25 +645,40 @@ def _unknown_key(name: str, known: dict) -> tuple[str, str | None]:
     plain = unicodedata.normalize("NFKC", name).lower()
     close = difflib.get_close_matches(plain, names, n=1, cutoff=0.6)
     odd = next((c for c in name if not c.isascii()), None)
-    lookalike = f": it contains {describe_char(odd)}, which is not a plain letter" if odd and close else ""
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    return f"unknown key '{name}'{lookalike}{hint} (expected one of: {', '.join(names)})", (close[0] if close else None)
+    lookalike = _(": it contains {char}, which is not a plain letter").format(char=describe_char(odd)) if odd and close else ""
+    hint = _("; did you mean '{name}'?").format(name=close[0]) if close else ""
+    message = _("unknown key '{name}'{lookalike}{hint} (expected one of: {names})").format(name=name, lookalike=lookalike, hint=hint, names=", ".join(names))
+    return message, (close[0] if close else None)
 
 
-def _syntax_hint(problem: str) -> str:
+# Lines a Japanese IME makes easy to type wrongly (see _FileReader._typing_slips).
+_FULL_WIDTH_COLON = re.compile(r"(?:- )?([A-Za-z_][A-Za-z0-9_]*)\s*：")
+_KEY_LINE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\s*:(\s|$)")
+
+
+def _plain_problem(problem: str) -> str:
+    """The parser's words for a syntax problem, in plain words where we know what causes it."""
     if "mapping values are not allowed" in problem:
-        return " (a ': ' inside a text? put the whole text in double quotes)"
+        return _("a ': ' (a colon and a space) inside a text; put the whole text in double quotes")
     if "found character '\\t'" in problem or "found a tab" in problem:
-        return " (indent with spaces, not tabs)"
-    return ""
+        return _("a tab; indent with spaces, not tabs")
+    if "could not find expected ':'" in problem:
+        return _("a line that is neither 'key: text' nor a list item ('- '); check its colon and its indentation")
+    if "expected <block end>" in problem or "did not find expected key" in problem:
+        return _("the indentation does not match the lines above; indent the keys of one level by the same number of spaces")
+    if "found another document" in problem:
+        return _("a second document in the file (a line '---' or '...'); keep one document per file: remove that line")
+    if "did not find expected '-' indicator" in problem:
+        return _("a list item without '- ', or indented differently from the items above")
+    return _("{problem} (YAML syntax)").format(problem=problem)
 
 
 def _bad_char(char: str) -> str | None:
     code = ord(char)
     if 0xD800 <= code <= 0xDFFF:
-        return f"lone surrogate U+{code:04X} (a broken character) is not allowed"
+        return _("lone surrogate U+{code:04X} (a broken character) is not allowed").format(code=code)
     if unicodedata.category(char) == "Cc" and char != "\t":
-        return f"control character U+{code:04X} is not allowed"
+        return _("control character U+{code:04X} is not allowed").format(code=code)
     return None
 
 

@@ -5,6 +5,7 @@ Anything else that escapes is a bug in printgen and keeps its traceback (shown w
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import click
@@ -25,13 +26,35 @@ class Diagnostic:
     severity: str = "error"
 
     def __str__(self) -> str:
+        from generator.i18n import _, language
+
         where = self.path if self.line is None else f"{self.path}:{self.line}"
-        return f"{where}: {self.severity}: {self.key}: {self.message}"
+        key = _japanese_key(self.key) if language() == "ja" else self.key
+        severity = {"error": _("error"), "warning": _("warning"), "note": _("note")}.get(self.severity, self.severity)
+        return f"{where}: {severity}: {key}: {self.message}"
 
     @classmethod
     def at(cls, source, message: str, key: str | None = None) -> "Diagnostic":
         """A problem with the value read at ``source`` (a :class:`~generator.model.Source`)."""
         return cls(source.path, source.line, source.key if key is None else key, message)
+
+
+# The content's lists, as a Japanese reader names their items (「3番目のメッセージ」).
+_LIST_NOUNS = {"messages": "メッセージ", "viewpoints": "視点", "points": "ポイント", "sections": "節",
+               "paragraphs": "段落", "opening": "冒頭の段落", "corrections": "訂正", "title_lines": "タイトルの行"}
+_ITEM = re.compile(r"([A-Za-z_]+)\[(\d+)\]")
+
+
+def _japanese_key(key: str) -> str:
+    """``messages[2].title`` as 「3番目のメッセージの title」: items counted from 1."""
+    if "[" not in key:
+        return key
+    out = ""
+    for part in key.split("."):
+        item = _ITEM.fullmatch(part)
+        part = f"{int(item[2]) + 1}番目の{_LIST_NOUNS.get(item[1], item[1])}" if item else part
+        out += ("" if not out else "の " if part.isascii() else "の") + part
+    return out
 
 
 class PrintgenError(click.ClickException):

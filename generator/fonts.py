@@ -24,6 +24,7 @@ from typing import Iterable
 
 from generator.errors import Diagnostic, PrintgenError
 from generator.writer import read_regular
+from generator.i18n import N_, _
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 FONTS_DIR = PROJECT_DIR / "fonts"
@@ -55,14 +56,14 @@ FACES = (
 )
 
 # Look-alikes to suggest when a character is missing from the fonts.
-REPLACEMENTS = {"◼": "■", "◻": "□", "⬛": "■", "⬜": "□", "✓": "レ", "\u00a0": " (a normal space)"}
+REPLACEMENTS = {"◼": "■", "◻": "□", "⬛": "■", "⬜": "□", "✓": "レ", "\u00a0": N_(" (a normal space)")}
 
 
 def _font_error(face: Face, problem: str) -> PrintgenError:
     from generator.content import display_path  # (content imports this module)
 
     return PrintgenError.of(Diagnostic(display_path(face.path), None, "font",
-                                       f"{problem}; restore the file from the printgen repository (see fonts/README.md)"))
+                                       _("{problem}; restore the file from the printgen repository (see fonts/README.md)").format(problem=problem)))
 
 
 def cache_root() -> Path:
@@ -84,7 +85,7 @@ def advances(face: Face) -> tuple[int, dict[int, int]]:
     cache a few ms, and every command needs the five faces' characters.
     """
     if not face.path.is_file():
-        raise _font_error(face, "the bundled font file is missing")
+        raise _font_error(face, _("the bundled font file is missing"))
     cached = cache_root() / "metrics" / f"{_font_key(face)}.json"
     try:
         units_per_em, codes, widths = json.loads(read_regular(cached) or b"")
@@ -113,9 +114,9 @@ def _read_advances(face: Face) -> tuple[int, dict[int, int]]:
             widths = {code: hmtx[glyph][0] for code, glyph in font.getBestCmap().items()}
             units_per_em = font["head"].unitsPerEm
     except (TTLibError, OSError, AssertionError, KeyError, ValueError, TypeError, struct.error) as exc:
-        raise _font_error(face, f"the bundled font file is damaged ({exc or exc.__class__.__name__})") from None
+        raise _font_error(face, _("the bundled font file is damaged ({problem})").format(problem=exc or exc.__class__.__name__)) from None
     if not widths:
-        raise _font_error(face, "the bundled font file has no characters")
+        raise _font_error(face, _("the bundled font file has no characters"))
     return units_per_em, widths
 
 
@@ -160,16 +161,17 @@ def check_glyphs(items: Iterable[tuple[str, str, int | None, str]]) -> list[Diag
                 continue
             base = text[index - 1] if index else ""
             if (ord(base) if base else 0, ord(char)) not in common_sequences():
-                what = f"{describe_char(char)} after {describe_char(base)}" if base else describe_char(char)
-                diagnostics.append(Diagnostic(path, line, key, f"the variation sequence {what} is not in the bundled fonts "
-                                                               "(the variant glyph is missing); remove the selector"))
+                what = _("{selector} after {base}").format(selector=describe_char(char), base=describe_char(base)) if base else describe_char(char)
+                diagnostics.append(Diagnostic(path, line, key, _("the variation sequence {what} is not in the bundled fonts "
+                                                                 "(the variant glyph is missing); remove the selector").format(what=what)))
         for char in dict.fromkeys(text):  # each character once, in order of appearance
             if ord(char) in everywhere or char in "\n\t" or is_variation_selector(char):
                 continue
             faces = missing_faces(char)
             families = sorted({f.family for f in faces})
-            fix = f"; use {REPLACEMENTS[char]} instead" if char in REPLACEMENTS else "; replace it or remove it"
-            diagnostics.append(Diagnostic(path, line, key, f"character {describe_char(char)} is not in the bundled fonts ({', '.join(families)}){fix}"))
+            fix = _("; use {other} instead").format(other=_(REPLACEMENTS[char])) if char in REPLACEMENTS else _("; replace it or remove it")
+            diagnostics.append(Diagnostic(path, line, key, _("character {char} is not in the bundled fonts ({families})").format(
+                char=describe_char(char), families=", ".join(families)) + fix))
     return diagnostics
 
 
@@ -194,7 +196,7 @@ def sequences(face: Face) -> frozenset[tuple[int, int]]:
             pairs = sorted((base, selector) for selector, entries in (table.uvsDict.items() if table else ())
                            for base, _ in entries)
     except Exception as exc:  # damaged: the same message as for the metrics
-        raise _font_error(face, f"the bundled font file is damaged ({exc or exc.__class__.__name__})") from None
+        raise _font_error(face, _("the bundled font file is damaged ({problem})").format(problem=exc or exc.__class__.__name__)) from None
     write_atomic(cached, json.dumps(pairs).encode())
     return frozenset(pairs)
 

@@ -17,7 +17,7 @@ ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ID_MAX = 60
 
 # Markers the renderers put before the points of a viewpoint (①, ②, …): at most this many points.
-POINT_MARKERS = "①②③④⑤⑥⑦⑧⑨⑩"
+POINT_MARKERS = "".join(map(chr, [*range(0x2460, 0x2474), *range(0x3251, 0x3260), *range(0x32B1, 0x32C0)]))  # ①…㊿
 
 
 @dataclass(frozen=True)
@@ -152,40 +152,59 @@ class Content:
     """The whole message, in the leaflet's reading order."""
 
     document: Document
-    introduction: Introduction
-    viewpoints: Viewpoints
-    encouragement: Encouragement
-    messages: Messages
+    introduction: Introduction | None  # each part but the document may be left out
+    viewpoints: Viewpoints | None
+    encouragement: Encouragement | None
+    messages: Messages | None
     content_dir: Path = field(compare=False)
+
+    def has(self, *parts: str) -> bool:
+        """Whether the content has every one of ``parts`` (``"messages"``, ``"viewpoints"`` …)."""
+        return all(getattr(self, part) is not None for part in parts)
+
+    def counts(self) -> dict[str, int]:
+        """How many of each part the content has (for summaries)."""
+        viewpoints = self.viewpoints.viewpoints if self.viewpoints else ()
+        return {
+            "sections": len(self.introduction.sections) if self.introduction else 0,
+            "viewpoints": len(viewpoints),
+            "points": sum(len(v.points) for v in viewpoints),
+            "messages": len(self.messages.messages) if self.messages else 0,
+            "chars": sum(map(len, self.texts())),
+        }
 
     def texts(self) -> Iterator[Text]:
         """Every piece of text in reading order (headings, paragraphs, points, …)."""
         d, i, v, e, m = self.document, self.introduction, self.viewpoints, self.encouragement, self.messages
         yield from d.title_lines
         yield from (d.programme, d.committee, d.date)
-        yield from (i.heading, i.subheading)
-        yield from i.opening
-        for section in i.sections:
-            yield section.heading
-            yield from section.paragraphs
-        yield from (v.lead, v.heading)
-        for viewpoint in v.viewpoints:
-            yield viewpoint.title
-            yield from viewpoint.points
-        yield from e.title_lines
-        yield from (e.subtitle, e.lead, e.message_heading)
-        yield from e.paragraphs
-        yield e.slogan
-        yield m.heading
-        for message in m.messages:
-            yield message.title
-            yield message.body
+        if i:
+            yield from (i.heading, i.subheading)
+            yield from i.opening
+            for section in i.sections:
+                yield section.heading
+                yield from section.paragraphs
+        if v:
+            yield from (v.lead, v.heading)
+            for viewpoint in v.viewpoints:
+                yield viewpoint.title
+                yield from viewpoint.points
+        if e:
+            yield from e.title_lines
+            yield from (e.subtitle, e.lead, e.message_heading)
+            yield from e.paragraphs
+            yield e.slogan
+        if m:
+            yield m.heading
+            for message in m.messages:
+                yield message.title
+                yield message.body
         yield d.credit
 
     def corrections(self) -> Iterator[Correction]:
-        for viewpoint in self.viewpoints.viewpoints:
+        for viewpoint in self.viewpoints.viewpoints if self.viewpoints else ():
             yield from viewpoint.corrections
-        for message in self.messages.messages:
+        for message in self.messages.messages if self.messages else ():
             yield from message.corrections
 
     def published_texts(self) -> Iterator[str]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from generator.errors import Diagnostic, PrintgenError
 from generator.writer import OutputWriter, read_output
+from generator.i18n import _
 
 THUMB_WIDTH = 400  # pixels
 SHEET_COLUMNS = 5
@@ -31,7 +32,7 @@ def preview(out_dir: Path, dpi_width: int = THUMB_WIDTH) -> list[Path]:
     except (ValueError, TypeError, KeyError, AttributeError):
         names = []
     if not names:
-        raise PrintgenError.of(Diagnostic(str(out_dir), None, "preview", "no PDF files to preview; run `printgen build` first"))
+        raise PrintgenError.of(Diagnostic(str(out_dir), None, "preview", _("no PDF files to preview; run `printgen build` first")))
     written = []
     with OutputWriter(out_dir) as writer:
         for name in names:
@@ -39,10 +40,10 @@ def preview(out_dir: Path, dpi_width: int = THUMB_WIDTH) -> list[Path]:
             data = read_output(out_dir, name)
             try:
                 if data is None:
-                    raise ValueError("not a regular file")
+                    raise ValueError(_("not a regular file"))
                 document = pdfium.PdfDocument(data)
             except (pdfium.PdfiumError, ValueError) as exc:
-                raise PrintgenError.of(Diagnostic(str(pdf_path), None, "preview", f"cannot read the PDF ({exc}); run `printgen build --force`")) from None
+                raise PrintgenError.of(Diagnostic(str(pdf_path), None, "preview", _("cannot read the PDF ({problem}); run `printgen build --force`").format(problem=exc))) from None
             thumbs = []
             for index in range(len(document)):
                 page = document[index]

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import ContentError, Diagnostic
+from generator.i18n import _
 
 SETTINGS_FILE = "printgen.toml"
 MAX_SETTINGS_BYTES = 100_000
@@ -58,24 +59,24 @@ def load_settings(path: Path, registry: dict) -> dict[str, dict[str, Any]]:
         if not path.exists():
             return {}
         if not path.is_file():
-            raise ContentError([Diagnostic(shown, None, "settings", "not a file")])
+            raise ContentError([Diagnostic(shown, None, "settings", _("not a file"))])
         data = path.read_bytes()[: MAX_SETTINGS_BYTES + 1]
     except OSError as exc:
-        raise ContentError([Diagnostic(shown, None, "settings", f"cannot read the file ({exc.strerror or exc})")]) from None
+        raise ContentError([Diagnostic(shown, None, "settings", _("cannot read the file ({problem})").format(problem=exc.strerror or exc))]) from None
     if len(data) > MAX_SETTINGS_BYTES:
-        raise ContentError([Diagnostic(shown, None, "settings", f"the file is larger than {MAX_SETTINGS_BYTES:,} bytes")])
+        raise ContentError([Diagnostic(shown, None, "settings", _("the file is larger than {most:,} bytes").format(most=MAX_SETTINGS_BYTES))])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise ContentError([Diagnostic(shown, line, "settings", "not UTF-8 text; save the file as UTF-8")]) from None
+        raise ContentError([Diagnostic(shown, line, "settings", _("not UTF-8 text; save the file as UTF-8"))]) from None
     try:
         tables = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         found = re.search(r"\(at line (\d+), column \d+\)", message)
         problem = re.sub(r"\s*\(at (?:line \d+, column \d+|end of document)\)", "", message)
-        raise ContentError([Diagnostic(shown, int(found[1]) if found else None, "settings", f"not valid TOML: {problem}")]) from None
+        raise ContentError([Diagnostic(shown, int(found[1]) if found else None, "settings", _("not valid TOML: {problem}").format(problem=problem))]) from None
 
     lines = _key_lines(text)
     problems: list[Diagnostic] = []
@@ -84,11 +85,11 @@ def load_settings(path: Path, registry: dict) -> dict[str, dict[str, Any]]:
         if material not in registry:
             hint = _suggestion(material, registry)
             problems.append(Diagnostic(shown, lines.get((material,)), material,
-                                       f"unknown material{hint} (the tables are: {', '.join(f'[{m}]' for m in registry)})"))
+                                       _("unknown material{hint} (the tables are: {tables})").format(hint=hint, tables=", ".join(f"[{m}]" for m in registry))))
             continue
         if not isinstance(values, dict):
             problems.append(Diagnostic(shown, lines.get((material,)), material,
-                                       f"expected a table [{material}] of options, found a single value"))
+                                       _("expected a table [{material}] of options, found a single value").format(material=material)))
             continue
         options = {o.name: o for o in registry[material].options}
         settings[material] = {}
@@ -97,7 +98,7 @@ def load_settings(path: Path, registry: dict) -> dict[str, dict[str, Any]]:
             where = f"{material}.{key}"
             if key not in options:
                 hint = _suggestion(key, options)
-                problems.append(Diagnostic(shown, line, where, f"unknown option{hint} (the options of [{material}] are: {', '.join(options)})"))
+                problems.append(Diagnostic(shown, line, where, _("unknown option{hint} (the options of [{material}] are: {options})").format(hint=hint, material=material, options=", ".join(options))))
                 continue
             try:
                 settings[material][key] = options[key].convert(value, path.parent)
@@ -110,7 +111,7 @@ def load_settings(path: Path, registry: dict) -> dict[str, dict[str, Any]]:
 
 def _suggestion(name: str, known) -> str:
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return _("; did you mean '{name}'?").format(name=close[0]) if close else ""
 
 
 _TABLE = re.compile(r"^\s*\[\s*([A-Za-z0-9_-]+)\s*\]\s*(?:#.*)?$")

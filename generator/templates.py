@@ -9,11 +9,12 @@ from typing import Iterator
 
 from generator.errors import Diagnostic, PrintgenError
 from generator.fonts import PROJECT_DIR, cache_root
+from generator.i18n import N_, _
 
 TEMPLATES_DIR = PROJECT_DIR / "templates"
 # Files whose characters end up on paper or slides.
 TEXT_SUFFIXES = {".html", ".j2", ".jinja", ".yaml", ".yml", ".txt", ".css"}
-OUTSIDE = "a link to a file outside templates/; printgen reads no files outside fonts/ and templates/"
+OUTSIDE = N_("a link to a file outside templates/; printgen reads no files outside fonts/ and templates/")
 
 
 def _inside(path: Path, templates_dir: Path = TEMPLATES_DIR) -> bool:
@@ -38,13 +39,13 @@ def environment(templates_dir: Path = TEMPLATES_DIR):
         def get_source(self, environment, template):
             path = templates_dir / template
             if path.exists() and not _inside(path, templates_dir):
-                raise _template_error(path, None, OUTSIDE)
+                raise _template_error(path, None, _(OUTSIDE))
             if path.exists() and not path.is_file():  # a folder, or a FIFO that would block
-                raise _template_error(path, None, "not a file; restore it from the printgen repository")
+                raise _template_error(path, None, _("not a file; restore it from the printgen repository"))
             try:
                 return super().get_source(environment, template)
             except UnicodeDecodeError as exc:
-                raise _template_error(templates_dir / template, None, f"the file is not valid UTF-8 text at byte {exc.start}") from None
+                raise _template_error(templates_dir / template, None, _("the file is not valid UTF-8 text at byte {byte}").format(byte=exc.start)) from None
 
     class TemplateEnvironment(jinja2.Environment):
         def get_template(self, name, *args, **kwargs):
@@ -80,7 +81,13 @@ def environment(templates_dir: Path = TEMPLATES_DIR):
     env.filters["ja"] = typeset  # 和欧間 spacing and ～ kinsoku (generator/render/typeset.py)
     env.filters["sentences"] = sentences
     env.filters["css_string"] = css_string
+    env.filters["tsu"] = counted
     return env
+
+
+def counted(number: int) -> str:
+    """A count as Japanese writes it before a noun: 「4つの視点」 up to nine, 「16のポイント」 from ten."""
+    return f"{number}つ" if 0 < number < 10 else str(number)
 
 
 def css_string(value: str):
@@ -112,7 +119,7 @@ class _MissingTemplate(PrintgenError):
 
     def __init__(self, path: Path):
         self.path = path
-        message = "the template file is missing; restore it from the printgen repository"
+        message = _("the template file is missing; restore it from the printgen repository")
         super().__init__(str(Diagnostic(_shown(path), None, "template", message)))
 
 
@@ -201,43 +208,44 @@ def load_labels(name: str, fields: dict[str, tuple[str, ...]], templates_dir: Pa
         return Diagnostic(shown, line, key, message)
 
     if path.exists() and not _inside(path, templates_dir):
-        raise PrintgenError.of(problem(None, "labels", OUTSIDE))
+        raise PrintgenError.of(problem(None, "labels", _(OUTSIDE)))
     if path.exists() and not path.is_file():  # a folder, or a FIFO that would block
-        raise PrintgenError.of(problem(None, "labels", "not a file; restore it from the printgen repository"))
+        raise PrintgenError.of(problem(None, "labels", _("not a file; restore it from the printgen repository")))
     try:
         root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
     except (OSError, UnicodeDecodeError) as exc:
-        raise PrintgenError.of(problem(None, "labels", f"cannot read the file ({getattr(exc, 'strerror', None) or exc})")) from None
+        raise PrintgenError.of(problem(None, "labels", _("cannot read the file ({problem})").format(problem=getattr(exc, "strerror", None) or exc))) from None
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise PrintgenError.of(problem(line, "labels", exc.problem)) from None
     if not isinstance(root, yaml.MappingNode):
-        raise PrintgenError.of(problem(None, "labels", "expected keys and texts (key: text)"))
+        raise PrintgenError.of(problem(None, "labels", _("expected keys and texts (key: text)")))
     problems, labels, seen = [], {}, {}
     for key_node, value_node in root.value:
         key, line = str(key_node.value), key_node.start_mark.line + 1
         if key in seen:
-            problems.append(problem(line, key, f"duplicate label (first given at line {seen[key]})"))
+            problems.append(problem(line, key, _("duplicate label (first given at line {line})").format(line=seen[key])))
             continue
         seen[key] = line
         if key not in fields:
-            problems.append(problem(line, key, f"unknown label (expected one of: {', '.join(sorted(fields))})"))
+            problems.append(problem(line, key, _("unknown label (expected one of: {names})").format(names=", ".join(sorted(fields)))))
             continue
         if not isinstance(value_node, yaml.ScalarNode) or not value_node.value.strip():
-            problems.append(problem(line, key, "expected a text"))
+            problems.append(problem(line, key, _("expected a text")))
             continue
         try:
             parts = list(string.Formatter().parse(value_node.value))
         except ValueError as exc:
-            problems.append(problem(line, key, f"{exc} (write {{{{ and }}}} for a brace)"))
+            problems.append(problem(line, key, _("{problem} (write {{{{ and }}}} for a brace)").format(problem=exc)))
             continue
         allowed = fields[key]
         odd = [f"{{{n}{'!' + c if c else ''}{':' + s if s else ''}}}" for _, n, s, c in parts if n is not None and (n not in allowed or s or c)]
         if odd:
-            can = f"may use only {', '.join('{' + a + '}' for a in allowed)}" if allowed else "takes no {placeholders}"
-            problems.append(problem(line, key, f"unknown placeholder {odd[0]}; this label {can}"))
+            can = (_("this label may use only {names}").format(names=", ".join("{" + a + "}" for a in allowed)) if allowed
+                   else _("this label takes no {placeholders}"))
+            problems.append(problem(line, key, _("unknown placeholder {name}; ").format(name=odd[0]) + can))
         labels[key] = Text(value_node.value, Source(shown, line, key))
-    problems += [problem(None, key, "missing label") for key in fields if key not in seen]
+    problems += [problem(None, key, _("missing label")) for key in fields if key not in seen]
     if problems:
         raise PrintgenError.of(*problems)
     return labels

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Callable
 
 from generator.errors import Diagnostic, PrintgenError
+from generator.i18n import N_, _
 
 JOURNAL = ".printgen/commit.json"
 _TEMPORARY = re.compile(r"\..+\.\d+\.[^.]+\.tmp")  # .NAME.PID.RANDOM.tmp
@@ -93,7 +94,7 @@ class OutputWriter:
         try:
             fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            self.on_wait(f"{self.out_dir}: another printgen run is writing here; waiting for it (Ctrl+C stops)")
+            self.on_wait(_("{folder}: another printgen run is writing here; waiting for it (Ctrl+C stops)").format(folder=self.out_dir))
             fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
 
     # --- writing -------------------------------------------------------------------------------
@@ -113,7 +114,7 @@ class OutputWriter:
         try:
             self._real_folder(dest.parent)
             if _lstat(dest) is not None and stat.S_ISDIR(_lstat(dest).st_mode):
-                raise PrintgenError.of(Diagnostic(str(dest), None, "output", "cannot write the file (a folder has its name; move the folder away)"))
+                raise PrintgenError.of(Diagnostic(str(dest), None, "output", _("cannot write the file (a folder has its name; move the folder away)")))
             fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.{os.getpid()}.", suffix=".tmp", dir=dest.parent)
             self.staged.append((Path(tmp), dest))
             with os.fdopen(fd, "wb") as f:
@@ -140,7 +141,7 @@ class OutputWriter:
                 self._made.append(current)
             elif not stat.S_ISDIR(info.st_mode):
                 raise PrintgenError.of(Diagnostic(str(current), None, "output",
-                                                  "cannot make the folder (a file has its name; move the file away)"))
+                                                  _("cannot make the folder (a file has its name; move the file away)")))
 
     # --- committing ----------------------------------------------------------------------------
 
@@ -267,15 +268,15 @@ def _lstat(path: Path) -> os.stat_result | None:
 
 # What to do about an OS error, by its errno.
 ADVICE = {
-    errno.ENOSPC: "the disk is full; free some space and run again",
-    errno.EDQUOT: "the disk quota is used up; free some space and run again",
-    errno.EACCES: "no permission; check who owns the folder, or choose another --out",
-    errno.EPERM: "not permitted; check who owns the folder, or choose another --out",
-    errno.EROFS: "the disk is read-only; choose another --out",
-    errno.ENAMETOOLONG: "the path is too long; use a shorter folder name",
-    errno.ENOTDIR: "a part of the path is a file, not a folder",
-    errno.EISDIR: "a folder has that name; move it away",
-    errno.ELOOP: "too many links in the path",
+    errno.ENOSPC: N_("the disk is full; free some space and run again"),
+    errno.EDQUOT: N_("the disk quota is used up; free some space and run again"),
+    errno.EACCES: N_("no permission; check who owns the folder, or choose another --out"),
+    errno.EPERM: N_("not permitted; check who owns the folder, or choose another --out"),
+    errno.EROFS: N_("the disk is read-only; choose another --out"),
+    errno.ENAMETOOLONG: N_("the path is too long; use a shorter folder name"),
+    errno.ENOTDIR: N_("a part of the path is a file, not a folder"),
+    errno.EISDIR: N_("a folder has that name; move it away"),
+    errno.ELOOP: N_("too many links in the path"),
 }
 
 
@@ -285,7 +286,7 @@ def os_error(exc: OSError, path: Path | str | None = None) -> PrintgenError:
     problem = exc.strerror or str(exc)
     advice = ADVICE.get(exc.errno)
     return PrintgenError.of(Diagnostic(str(where) if where is not None else "printgen", None, "file",
-                                       f"{problem}" + (f"; {advice}" if advice else "")))
+                                       f"{problem}" + (f"; {_(advice)}" if advice else "")))
 
 
 def _umask() -> int:

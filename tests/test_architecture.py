@@ -28,8 +28,8 @@ def _violations(path: Path, root: Path = PROJECT_DIR) -> list[tuple[str, int, st
     imported: set[str] = set()  # names bound to another library's module, class or function
     found = []
 
-    def private(name: str) -> bool:
-        return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+    def private(name: str) -> bool:  # (_ alone is gettext's name for "translate", not a private one)
+        return name.startswith("_") and name != "_" and not (name.startswith("__") and name.endswith("__"))
 
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):

@@ -65,8 +65,8 @@ def test_yaml_syntax_error_names_line_and_column(project):
     result = check(project)
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        f"content/viewpoints.yaml:{line}: error: syntax: column 18: mapping values are not allowed here "
-        "(a ': ' inside a text? put the whole text in double quotes)"
+        f"content/viewpoints.yaml:{line}: error: syntax: column 18: a ': ' (a colon and a space) inside a text; "
+        "put the whole text in double quotes"
     ]
 
 
@@ -102,12 +102,19 @@ def test_every_problem_is_reported_in_one_run(project):
 
 
 def test_missing_file(project):
-    (project / "content" / "messages.yaml").unlink()
+    (project / "content" / "document.yaml").unlink()
     result = check(project)
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "content/messages.yaml: error: file: the content file is missing; expected messages.yaml in content/"
+        "content/document.yaml: error: file: the content file is missing; expected document.yaml in content/"
     ]
+
+
+def test_a_part_left_out_is_no_error(project):
+    (project / "content" / "messages.yaml").unlink()
+    result = check(project)
+    assert result.exit_code == 0, result.stderr
+    assert "0 one-line messages" in result.stdout
 
 
 def test_file_saved_as_shift_jis(project):

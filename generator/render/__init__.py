@@ -13,6 +13,7 @@ templates/; see docs/development-notes.md.
 from __future__ import annotations
 
 import math
+from generator.i18n import _, ngettext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -35,7 +36,9 @@ class Artifact:
         """``"11 pages"``, ``"1 slide"``, or ``""`` when not counted."""
         if self.pages is None:
             return ""
-        return f"{self.pages} {self.kind if self.pages != 1 else self.kind.removesuffix('s')}"
+        if self.kind == "slides":
+            return ngettext("{count} slide", "{count} slides", self.pages).format(count=self.pages)
+        return ngettext("{count} page", "{count} pages", self.pages).format(count=self.pages)
 
 
 class OptionError(ValueError):
@@ -74,25 +77,25 @@ class Option:
                 for choice in self.choices:
                     if value.casefold() == choice.casefold():
                         return choice
-            raise OptionError(f"expected one of {', '.join(self.choices)}, found {_shown(value)}")
+            raise OptionError(_("expected one of {choices}, found {found}").format(choices=", ".join(self.choices), found=_shown(value)))
         if self.kind == "flag":
             if isinstance(value, bool):
                 return value
-            raise OptionError(f"expected true or false, found {_shown(value)}")
+            raise OptionError(_("expected true or false, found {found}").format(found=_shown(value)))
         if self.kind == "number":
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-                raise OptionError(f"expected a number from {self.low:g} to {self.high:g}, found {_shown(value)}")
+                raise OptionError(_("expected a number from {low:g} to {high:g}, found {found}").format(low=self.low, high=self.high, found=_shown(value)))
             if (self.low is not None and value < self.low) or (self.high is not None and value > self.high):
-                raise OptionError(f"expected a number from {self.low:g} to {self.high:g}, found {value:g}")
+                raise OptionError(_("expected a number from {low:g} to {high:g}, found {found:g}").format(low=self.low, high=self.high, found=value))
             return float(value)
         if self.kind == "file":
             if not isinstance(value, (str, Path)) or not str(value):
-                raise OptionError(f"expected the path of a file, found {_shown(value)}")
+                raise OptionError(_("expected the path of a file, found {found}").format(found=_shown(value)))
             path = Path(value)
             if base_dir is not None and not path.is_absolute():
                 path = base_dir / path
             if not path.is_file():
-                raise OptionError(f"file '{value}' not found" if not path.exists() else f"'{value}' is not a file")
+                raise OptionError((_("file '{value}' not found") if not path.exists() else _("'{value}' is not a file")).format(value=value))
             return path
         raise TypeError(f"unknown option kind {self.kind!r}")
 
@@ -103,7 +106,7 @@ def _shown(value: Any) -> str:
     if isinstance(value, str):
         return f"'{value}'"
     if isinstance(value, (list, dict)):
-        return "a list" if isinstance(value, list) else "a table"
+        return _("a list") if isinstance(value, list) else _("a table")
     return str(value)
 
 
@@ -124,6 +127,9 @@ class Renderer:
     # (by default all of them) and its folders under templates/ (default: its name).
     content_files: ClassVar[tuple[str, ...] | None] = None
     template_dirs: ClassVar[tuple[str, ...] | None] = None
+    # The parts of the content this material cannot be made without ("messages", "viewpoints",
+    # "introduction", "encouragement"): the build skips it, with a note, when one is left out.
+    requires: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, settings: dict[str, Any] | None = None):
         given = dict(settings or {})

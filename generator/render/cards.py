@@ -221,6 +221,7 @@ class CardsRenderer(SheetRenderer):
     options = (*sheet_options(CARD_PAPERS),
                Option("split", "flag", "Also write each card as its own file, OUT/cards/NN-<id>.pdf.", default=False))
     content_files = ("document.yaml", "viewpoints.yaml", "encouragement.yaml", "messages.yaml")  # what it prints: rebuilt only when these change
+    requires = ("messages", "encouragement", "viewpoints")
     template_dirs = ("sheet", "cards")
     file_name = "cards.pdf"
     template = "cards/cards.html.j2"

@@ -488,6 +488,7 @@ class DeckRenderer(Renderer):
 
     name = "deck"
     description = "PowerPoint lecture deck (deck.pptx), its PDF twin (deck.pdf) and slide handouts."
+    requires = ("introduction", "viewpoints", "encouragement", "messages")
     options = (
         Option("template", "file", "Build the deck on this PowerPoint template (its masters, layouts and colours).",
                metavar="FILE.pptx"),

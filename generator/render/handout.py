@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.model import Content
+from generator.model import POINT_MARKERS, Content
 from generator.render import Artifact, Option, Renderer, register
 from generator.render.style import PAPER_SIZES
 from generator.render.typeset import TYPESET_CSS, is_question, sentences
@@ -90,26 +90,43 @@ def worksheet_questions(content: Content) -> list[Question]:
                     run = []
 
     intro = content.introduction
-    collect(intro.opening, intro.heading, intro.heading)
-    for section in intro.sections:
-        collect(section.paragraphs, intro.heading, section.heading)
+    if intro:
+        collect(intro.opening, intro.heading, intro.heading)
+        for section in intro.sections:
+            collect(section.paragraphs, intro.heading, section.heading)
     enc = content.encouragement
-    collect((enc.lead, *enc.paragraphs), enc.title, enc.message_heading)
-    for message in content.messages.messages:
+    if enc:
+        collect((enc.lead, *enc.paragraphs), enc.title, enc.message_heading)
+    for message in content.messages.messages if content.messages else ():
         collect((message.body,), content.messages.heading, f"{message.number} {message.title}")
     return found
 
 
 def handout_html(content: Content, paper: Paper) -> str:
     """The handout as one HTML document (see templates/handout/handout.html)."""
-    from generator.templates import environment
+    from generator.templates import counted, environment
 
     env = environment()
-    messages = content.messages.messages
+    messages = content.messages.messages if content.messages else ()
     pages = [messages[i:i + paper.cards_per_page] for i in range(0, len(messages), paper.cards_per_page)]
+    questions = worksheet_questions(content)
+    counts = content.counts()
+    # What the handout holds, as its cover and metadata say it (only the parts the content has).
+    parts = [content.introduction.heading] if content.introduction else []
+    if content.viewpoints:
+        parts.append(f"{counted(counts['viewpoints'])}の視点と{counted(counts['points'])}のポイント")
+    if content.encouragement:
+        parts.append(content.encouragement.title)
+    if content.messages:
+        parts.append(content.messages.heading)
+    if content.viewpoints or questions:
+        parts.append("ワークシート")
+    cover = ["全文"] + (["視点の一覧"] if content.viewpoints else []) + ([content.messages.heading] if content.messages else []) \
+        + (["グループワーク用ワークシート"] if content.viewpoints or questions else [])
+    worksheet = "（" + "と".join((["問いかけ"] if questions else []) + (["自己チェック"] if content.viewpoints else [])) + "）"
     return env.get_template("handout/handout.html").render(
-        c=content, doc=content.document, paper=paper, typeset_css=TYPESET_CSS,
-        card_pages=pages, questions=worksheet_questions(content),
+        c=content, doc=content.document, paper=paper, typeset_css=TYPESET_CSS, markers=POINT_MARKERS,
+        card_pages=pages, questions=questions, parts=parts, subtitle="・".join(cover), worksheet_sub=worksheet,
     )
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from generator.errors import Diagnostic, PrintgenError
 from generator.fonts import FONTS_DIR, use_bundled_fonts_only
+from generator.i18n import _
 from generator.templates import TEMPLATES_DIR
 
 ALLOWED_DIRS = (FONTS_DIR, TEMPLATES_DIR)
@@ -68,7 +69,7 @@ def url_fetcher():
                 path = Path(unquote(parts.path)).resolve()  # resolves ../ and symbolic links
                 if parts.netloc in ("", "localhost") and any(path.is_relative_to(d.resolve()) for d in ALLOWED_DIRS):
                     return super().fetch(url, headers)
-            raise ValueError(f"printgen reads no files outside fonts/ and templates/: {url}")
+            raise ValueError(_("printgen reads no files outside fonts/ and templates/: {url}").format(url=url))
 
     return ProjectFilesFetcher(allowed_protocols=("file", "data"), fail_on_errors=True)
 
@@ -91,7 +92,7 @@ def render_html(html: str, base_dir: Path = TEMPLATES_DIR):
             problem = str(cause)
         else:  # urllib's URLError, its reason an OSError
             reason = getattr(cause, "reason", cause)
-            problem = f"cannot read {url} ({getattr(reason, 'strerror', None) or reason})"
+            problem = _("cannot read {url} ({problem})").format(url=url, problem=getattr(reason, "strerror", None) or reason)
         path, line = _referring_template(url)
         raise PrintgenError.of(Diagnostic(path, line, "template", problem)) from None
 

@@ -205,6 +205,7 @@ class PosterRenderer(SheetRenderer):
     description = "The wall poster: title, lead and the sixteen points on one sheet (A2 by default)."
     options = sheet_options(POSTER_PAPERS)
     content_files = ("document.yaml", "viewpoints.yaml")  # what it prints: rebuilt only when these change
+    requires = ("viewpoints",)
     template_dirs = ("sheet", "poster")
     file_name = "poster.pdf"
     template = "poster/poster.html.j2"
