@@ -510,7 +510,32 @@ def _read_document(r: _FileReader, root: yaml.Node, ids: _IdRegistry) -> Documen
     if date_iso is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", date_iso):
         r.error_at(f["date_iso"], "date_iso", _("expected a year and month as YYYY-MM (for example 2021-03), found '{value}'").format(value=date_iso))
         return None
+    said = _year_month(values["date"]) if values["date"] is not None else None
+    if said is not None and date_iso is not None and said != date_iso:
+        r.error_at(f["date_iso"], "date_iso", _("'{iso}' is not the same month as date '{date}' ({said}); correct one of the two").format(
+            iso=date_iso, date=values["date"], said=said))
+        return None
     return _build(Document, values)
+
+
+# Japanese eras and the year before their first (令和元年 = 2019).
+_ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925}
+_JAPANESE_DATE = re.compile(r"(令和|平成|昭和)?\s*([0-9０-９]+|元)\s*年\s*([0-9０-９]+)\s*月")
+
+
+def _year_month(date: str) -> str | None:
+    """``YYYY-MM`` of a date written as 令和3年3月, 2021年3月 (or None if it says no month)."""
+    found = _JAPANESE_DATE.search(date)
+    if not found:
+        return None
+    era, year, month = found.groups()
+    year = 1 if year == "元" else int(unicodedata.normalize("NFKC", year))
+    month = int(unicodedata.normalize("NFKC", month))
+    if era:
+        year += _ERAS[era]
+    elif year < 1000:
+        return None
+    return f"{year:04d}-{month:02d}" if 1 <= month <= 12 else None
 
 
 def _read_introduction(r: _FileReader, root: yaml.Node, ids: _IdRegistry) -> Introduction | None:

@@ -184,3 +184,12 @@ def test_help_and_version_answer_without_weasyprint():
     result = run_printgen("--version")
     assert result.exit_code == 0
     assert result.stdout.startswith("printgen, version ")
+
+
+def test_date_and_date_iso_that_disagree(project):
+    project.edit("document.yaml", "date_iso: 2021-03", "date_iso: 2021-04")
+    line = line_of(project, "document.yaml", "date_iso: 2021-04")
+    result = check(project)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"content/document.yaml:{line}: error: date_iso: '2021-04' is not the same month as date '令和3年3月' (2021-03); correct one of the two"]
