@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.i18n import _
 from generator.model import POINT_MARKERS, Content
 from generator.render import Artifact, Option, Renderer, register
 from generator.render.style import PAPER_SIZES
@@ -135,11 +136,11 @@ class HandoutRenderer(Renderer):
     """``handout.pdf``."""
 
     name = "handout"
-    description = "Training handout PDF: the whole text, the 4×4 overview, message cards, a worksheet."
+    description = _("Training handout PDF: the whole text, an overview of the viewpoints, the messages as cards, a worksheet.")
     options = (
-        Option("paper", "choice", "Paper size. B5 is JIS B5 (182 × 257 mm), the size Japanese offices use.",
+        Option("paper", "choice", _("Paper size. B5 is JIS B5 (182 × 257 mm), the size Japanese offices use."),
                default="A4", choices=tuple(PAPERS)),
-        Option("pdf_variant", "choice", "pdf/ua-1: tagged, accessible PDF; pdf/a-2b: archival PDF.", choices=PDF_VARIANTS),
+        Option("pdf_variant", "choice", _("pdf/ua-1: tagged, accessible PDF; pdf/a-2b: archival PDF."), choices=PDF_VARIANTS),
     )
 
     def render(self, content: Content) -> list[Artifact]:
