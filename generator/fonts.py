@@ -121,14 +121,21 @@ def _read_advances(face: Face) -> tuple[int, dict[int, int]]:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Best effort: a cache that cannot be written only costs time."""
+    """Best effort: a cache that cannot be written (a full disk, no permission) only costs time,
+    and leaves nothing half written."""
+    tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as tmp:
-            tmp.write(data)
-        os.replace(tmp.name, path)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
     except OSError:
-        pass
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
 
 
 def missing_faces(char: str) -> list[Face]:
