@@ -71,6 +71,9 @@ def _output_dir(ctx: click.Context, param: click.Parameter, value: str) -> Path:
     existing = next(p for p in (path, *path.parents) if p.exists())  # the folder to write in or to make it in
     if not existing.is_dir():
         raise click.BadParameter(_("cannot make folder '{value}': '{existing}' is a file, not a folder").format(value=value, existing=existing), ctx=ctx, param=param)
+    if hasattr(os, "statvfs") and os.statvfs(existing).f_flag & os.ST_RDONLY:
+        raise click.BadParameter(_("cannot write to '{value}': the disk is read-only; choose another --out").format(value=value),
+                                 ctx=ctx, param=param)
     if not os.access(existing, os.W_OK | os.X_OK):
         raise click.BadParameter(_("cannot write to '{value}': no permission to write in '{existing}' (owned by {owner}); choose another --out, or ask its owner").format(
             value=value, existing=existing, owner=_owner(existing)), ctx=ctx, param=param)
