@@ -82,7 +82,8 @@ def build(
 
     ``progress(message)`` says what rendered; ``on_wait(message)``, that another run holds the
     output folder (this one waits for it); ``on_note(message)``, a material not made because
-    the content lacks a part it needs. Raises :class:`PrintgenError` with every material's problems when any fails (none is written).
+    the content lacks a part it needs. Raises :class:`PrintgenError` with every material's
+    problems when any fails (then no file is written).
     """
     wanted = renderers(project, only, options)
     with OutputWriter(out_dir, on_wait=on_wait) as writer:  # one run at a time in the folder
