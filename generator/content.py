@@ -390,7 +390,7 @@ class _FileReader:
         if node.tag not in _PLAIN_SCALAR_TAGS:
             self.error_at(node, key, _("YAML tags such as '{tag}' are not allowed; write plain text").format(tag=_short_tag(node.tag)))
             return None
-        value = _nfc(self._scalar_text(node))
+        value = nfc(self._scalar_text(node))
         value = value.translate(_REMOVED_CHARS).replace("\t", " ").strip()
         if not value:
             self.error_at(node, key, _("expected text, found empty text"))
@@ -726,7 +726,7 @@ def _is_utf16(data: bytes) -> bool:
 _COMPATIBILITY_IDEOGRAPHS = re.compile("([\uf900-\ufaff\U0002f800-\U0002fa1f]+)")
 
 
-def _nfc(text: str) -> str:
+def nfc(text: str) -> str:
     """``text`` in Unicode NFC (か + U+3099 becomes が, as one character that cannot be split
     across lines), CJK compatibility ideographs kept as typed."""
     if text.isascii():
