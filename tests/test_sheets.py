@@ -292,7 +292,7 @@ def test_an_outlier_card_gets_a_second_size_and_a_note(content):
     pages, note = CardLayout(Sheet.plain("A3"), content).series(series)
     sizes = {next(p.type.size for p in page.pieces if isinstance(p, TextBlock) and p.role == "headline") for page in pages}
     assert len(sizes) == 2
-    assert note.startswith("message cards 05 set smaller (headline ")
+    assert note.startswith("message card 05 is set smaller than the rest of its series (headline ")
 
 
 def test_handout_colours_are_the_palette():

@@ -20,7 +20,7 @@ from generator.render.sheet import (
     across, background, band, check_print_settings, grid, impose, labels, largest_fit, lerp, safe_slug,
     sheet_options, unbreakable, write_pdf,
 )
-from generator.render.style import PAPER_SIZES
+from generator.render.style import PAPER_SIZES, TYPE_SCALE
 
 ORDER = 2  # build order: handout, cards, poster, deck
 CARD_PAPERS = ("A3", "A4", "A5", "A6", "A2", "B4", "B3", "B2")
@@ -31,9 +31,9 @@ KICKER_MIN_SCALE = 0.6
 # Type limits in pt on the reference paper: (headline min, max, headline max lines, text min, max).
 # Cards are read from 2-3 m: text at least 28 pt, headlines of the messages at least 72 pt on A3.
 LIMITS = {
-    "message": (72, 120, 4, 28, 36),
-    "words": (72, 200, 3, 0, 0),
-    "viewpoint": (40, 60, 3, 28, 28),
+    "message": (*TYPE_SCALE["card_headline"], 4, *TYPE_SCALE["card_text"]),
+    "words": (*TYPE_SCALE["card_words"], 3, 0, 0),
+    "viewpoint": (*TYPE_SCALE["card_viewpoint_headline"], 3, *TYPE_SCALE["card_viewpoint_text"]),
 }
 # A series may use a second, smaller size for the one card that would pull the whole series
 # down by more than this share of the size range (said in the build summary).
@@ -97,7 +97,7 @@ class CardLayout:
 
     def _footer(self, content: Content) -> list[Rect | TextBlock]:
         k, s = self.k, self.sheet
-        kind = Type(*LABEL, 11 * k, 1.35)
+        kind = Type(*LABEL, max(11 * k, 6), 1.35)  # a credit stays legible on a card held in the hand
         lines = kind.wrap(credit_line(content), self.width)
         if lines is None:  # a phrase wider than the page: a long word in one of the credit's parts
             d = content.document
@@ -189,8 +189,8 @@ class CardLayout:
                 t_small = min(best[card.number] for card in small)
                 chosen.update((card.number, t_small) for card in small)
                 head, body = self.types(small[0], t_small)
-                notes.append(f"{kind} cards {', '.join(f'{c.number:02d}' for c in small)} set smaller "
-                             f"(headline {head.size:g} pt, text {body.size:g} pt) to fit; shorten them to match the series")
+                notes.append(f"{kind} card {small[0].number:02d} is set smaller than the rest of its series "
+                             f"(headline {head.size:g} pt, text {body.size:g} pt) to fit; shorten it to match")
         return [self.fit(card, chosen[card.number]) for card in cards], "; ".join(notes)
 
     def place(self, card: Card, head: Type, body: Type, max_lines: int) -> list[Rect | TextBlock] | None:
@@ -299,6 +299,8 @@ class CardsRenderer(SheetRenderer):
         if settings.get("bleed") or settings.get("crop_marks"):
             raise OptionError("cards printed several to a sheet have cut marks and no bleed; "
                               "leave out --bleed and --crop-marks", "sheet")
+        if settings.get("split"):
+            raise OptionError("--split writes each card on its own page; leave out --sheet", "sheet")
         card = Sheet.plain(settings.get("paper") or CARD_PAPERS[0], bool(settings.get("landscape")))
         _, cols, rows = grid(card.width, card.height, paper)
         if cols * rows < 2:
@@ -323,10 +325,7 @@ class CardsRenderer(SheetRenderer):
 
     def render(self, content: Content) -> list[Artifact]:
         artifacts = super().render(content)
-        if self.settings["split"]:
-            per_sheet = len(self.cards) // len(self.document.pages) if self.settings["sheet"] is None else None
-            if per_sheet is None:  # imposed: the split files are the cards themselves, one a page
-                return artifacts
+        if self.settings["split"]:  # (refused with --sheet: see check_settings)
             for card, page in zip(self.cards, self.document.pages):
                 name = f"cards/{card.number:02d}-{card.slug}.pdf"
                 artifacts.append(Artifact(name, write_pdf(self.document, self.sheet, [page]), 1))

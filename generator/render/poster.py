@@ -10,6 +10,7 @@ from generator.errors import Diagnostic, PrintgenError
 from generator.model import Content, Text
 from generator.render import Option, OptionError, register
 from generator.render.cards import credit_line
+from generator.render.style import TYPE_SCALE
 from generator.render.sheet import (
     BODY, HEAD, LABEL, OFFICE_SHEETS, PT_PER_MM, Page, Rect, Sheet, SheetRenderer, TextBlock, Tiling, Type,
     TILE_OVERLAP_MM, across, background, band, check_print_settings, labels, largest_fit, lerp, moved, sheet_options,
@@ -22,11 +23,11 @@ REFERENCE = "A2"
 # Type sizes in pt on the reference paper (A2, read from 1-2 m): (smallest, largest). The
 # smallest are the legibility floor (points 24 pt, viewpoint headings 36 pt, title 72 pt).
 LIMITS = {
-    "title": (72, 96),
-    "heading": (36, 42),
-    "point": (24, 28),
-    "lead": (14, 18),
-    "kicker": (24, 28),
+    "title": TYPE_SCALE["poster_title"],
+    "heading": TYPE_SCALE["poster_heading"],
+    "point": TYPE_SCALE["poster_text"],
+    "lead": TYPE_SCALE["poster_lead"],
+    "kicker": TYPE_SCALE["poster_kicker"],
 }
 MAX_HEADING_LINES = 4
 # Lines of the points at most about this many characters (a poster is read standing, in short lines).
@@ -66,14 +67,17 @@ class PosterLayout:
             for columns in self.column_choices():
                 self.failure = None
                 types = lambda t: {n: self.type(n, t) for n in LIMITS}
-                ts = [largest_fit(lambda t: t if self.place(types(t), columns, part, lead) is not None else None)
-                      for part, lead in parts]
+                marks = [self.labels["poster_part"].format(number=n, count=len(parts)) if len(parts) > 1 else ""
+                         for n in range(1, len(parts) + 1)]
+                ts = [largest_fit(lambda t: t if self.place(types(t), columns, part, lead, mark) is not None else None)
+                      for (part, lead), mark in zip(parts, marks)]
                 if None in ts:
                     continue
                 t = min(ts)  # every sheet of the poster at the same sizes
-                return [Page(tuple(self.place(types(t), columns, part, lead)),
-                             self.content.document.title + (f" {n}/{len(parts)}" if len(parts) > 1 else ""))
-                        for n, (part, lead) in enumerate(parts, 1)]
+                if self.measure(columns) / types(t)["point"].size > MAX_CHARS * 1.12:
+                    continue  # lines much longer than about 25 characters: more columns
+                return [Page(tuple(self.place(types(t), columns, part, lead, mark)), self.content.document.title + mark)
+                        for (part, lead), mark in zip(parts, marks)]
         text, problem, fix = self.failure
         raise PrintgenError.of(Diagnostic.at(
             text.source, f"{problem} on {self.sheet.paper} paper even at the smallest sizes "
@@ -88,6 +92,10 @@ class PosterLayout:
             if (self.width - (columns - 1) * self.gutter) / columns <= MAX_CHARS * point.size:
                 return [columns, columns + 1]
         return [5]
+
+    def measure(self, columns: int) -> float:
+        """The width of a column of points."""
+        return (self.width - (columns - 1) * self.gutter) / columns
 
     @property
     def gutter(self) -> float:
@@ -125,7 +133,9 @@ class PosterLayout:
             out[-1] = (height + 0.6 * pt.size, pieces, keep)  # more room before the next viewpoint
         return out
 
-    def place(self, ty: dict[str, Type], columns: int, viewpoints, with_lead: bool = True) -> list | None:
+    def place(self, ty: dict[str, Type], columns: int, viewpoints, with_lead: bool = True, mark: str = "") -> list | None:
+        """The pieces of a sheet with ``viewpoints`` (and the lead, if ``with_lead``) at these
+        sizes in ``columns``, or ``None`` if they do not fit; ``mark``: which sheet of several."""
         s, m, w, mm = self.sheet, self.margin, self.width, self.mm
         c = self.content
         pieces: list = background(s)
@@ -151,7 +161,7 @@ class PosterLayout:
         pieces[len(pieces) - 2 : len(pieces) - 2] = [band(s, band_h), across(s, band_h, 2 * mm, "accent")]
         y = band_h + 2 * mm + 6 * mm
         heading = ty["kicker"]
-        kicker = heading.balance(c.viewpoints.heading, w - 1)
+        kicker = heading.balance(c.viewpoints.heading + mark, w - 1)
         if kicker is None:
             return self.fail(c.viewpoints.heading, "a word of the heading is too wide for the poster")
         pieces.append(TextBlock(m, y, w, heading, tuple(kicker), "headline"))
@@ -181,7 +191,7 @@ class PosterLayout:
         pieces.append(TextBlock(m, foot_y, w, foot, tuple(credit), "muted"))
 
         # The points in columns, balanced: blocks in order, a heading kept with its first point.
-        col_w = (w - (columns - 1) * self.gutter) / columns
+        col_w = self.measure(columns)
         blocks = self.blocks(ty, col_w, viewpoints)
         if blocks is None:
             return None
@@ -246,12 +256,16 @@ class PosterRenderer(SheetRenderer):
         pages = layout.fit()
         if len(pages) > 1:
             self.note = (f"the sixteen points do not fit one {sheet.paper} sheet at the legible sizes: "
-                         f"{len(pages)} sheets (A1 or larger holds them on one)")
+                         f"{len(pages)} sheets (B2 and A1 hold them on one)")
         return pages, layout.safe_margin
 
     def office(self, pages, sheet, content):
         if self.settings["tile"] is None:
             return None
         tiling = Tiling.of(sheet, self.settings["tile"])
-        tiles = [tile for page in pages for tile in tiling.pages(page, labels(), sheet.paper)]
+        words = labels()
+        tiles = []
+        for number, page in enumerate(pages, 1):  # a poster of two sheets: say which one
+            which = sheet.paper + (words["poster_part"].format(number=number, count=len(pages)) if len(pages) > 1 else "")
+            tiles += tiling.pages(page, words, which)
         return tiling.sheet, tiles, None

@@ -307,6 +307,7 @@ LABEL_FIELDS = {
     "viewpoint_counter": ("number", "count"),
     "credit": ("author", "title", "date"),
     "poster_subtitle": ("author", "date"),
+    "poster_part": ("number", "count"),
     "tile_label": ("paper", "sheet", "number", "count", "row", "column", "overlap"),
 }
 
@@ -600,7 +601,8 @@ class Tiling:
             text = words["tile_label"].format(paper=paper, sheet=out.paper.split()[0], number=index + 1, count=count,
                                               row=row + 1, column=col + 1, overlap=f"{TILE_OVERLAP_MM:g}")
             lines = label_type.wrap(text, map_x - margin - 4 * PT_PER_MM) or (text,)
-            pieces: list = [Clip(margin, margin, w, h, tuple(moved(p, -x, -y) for p in shown)),
+            inside = (cropped(moved(p, -x, -y), w, h) for p in shown)
+            pieces: list = [Clip(margin, margin, w, h, tuple(p for p in inside if p is not None)),
                             TextBlock(margin, map_y, map_x - margin, label_type, tuple(lines), "ink")]
             for i in range(count):  # the assembly map: this sheet dark among the others
                 r, c = divmod(i, self.cols)
@@ -608,6 +610,25 @@ class Tiling:
                                    "map-here" if i == index else "map"))
             pages.append(Page(tuple(pieces), f"{poster.label} {index + 1}/{count}"))
         return pages
+
+
+def cropped(piece, w: float, h: float):
+    """``piece`` cut to what shows in a window ``w`` × ``h`` at (0, 0) (a rectangle cut to it,
+    a text to the lines that reach into it), or ``None``. The clipping box hides the rest, but
+    WeasyPrint would carry a box reaching below the page over to the next page."""
+    from dataclasses import replace
+
+    if isinstance(piece, Rect):
+        left, top = max(piece.x, 0.0), max(piece.y, 0.0)
+        right, bottom = min(piece.x + piece.w, w), min(piece.y + piece.h, h)
+        return Rect(left, top, right - left, bottom - top, piece.role) if right > left and bottom > top else None
+    if piece.x >= w or piece.x + piece.width <= 0:
+        return None
+    line = piece.type.line
+    shown = [i for i in range(len(piece.lines)) if piece.y + (i + 1) * line > 0 and piece.y + i * line < h]
+    if not shown:
+        return None
+    return replace(piece, y=piece.y + shown[0] * line, lines=piece.lines[shown[0] : shown[-1] + 1])
 
 
 # ---------------------------------------------------------------- the renderers' base

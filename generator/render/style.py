@@ -61,14 +61,24 @@ PALETTE_CMYK: dict[str, tuple[float, float, float, float]] = {
     "#000000": (0, 0, 0, 1),
 }
 
-# One type scale (pt) for the kit; cards and poster choose their sizes from it (at their
-# reference paper, then scaled with the sheet), the handout's body sizes are on it too.
-TYPE_SCALE: tuple[float, ...] = (7, 8, 9, 10.5, 12, 14, 16, 18, 20, 24, 28, 32, 36, 42, 48, 54, 60, 72, 84, 96, 108, 120)
-
-
-def scale_steps(low: float, high: float) -> tuple[float, ...]:
-    """The sizes of :data:`TYPE_SCALE` from ``low`` to ``high``, largest first."""
-    return tuple(sorted((s for s in TYPE_SCALE if low <= s <= high), reverse=True))
+# One type scale for the kit: each role's size in pt, (smallest, largest), at the distance it
+# is read from (field notes: cards 2-3 m, a wall poster 1-2 m, slides projected, a handout in
+# the hand). Cards are given for A3 and the poster for A2; both scale with their paper.
+TYPE_SCALE: dict[str, tuple[float, float]] = {
+    "card_headline": (72, 120),  # message cards read from 2-3 m: at least 72 pt on A3
+    "card_text": (28, 36),  # at least 28 pt on A3
+    "card_words": (72, 200),  # the slogan and the bridge, display size
+    "card_viewpoint_headline": (40, 60),
+    "card_viewpoint_text": (28, 28),
+    "poster_title": (72, 108),  # a wall poster read from 1-2 m, on A2
+    "poster_heading": (36, 48),
+    "poster_text": (24, 32),
+    "poster_lead": (14, 20),  # the lead, in the footer
+    "poster_kicker": (24, 28),
+    "slide_title": (32, 44),  # projected slides (the deck's floors)
+    "slide_text": (24, 32),
+    "handout_text": (9, 11),  # a printed handout (its body sizes are in handout.py's papers)
+}
 
 
 def cmyk(colour: str, text: bool = False) -> tuple[float, float, float, float]:
