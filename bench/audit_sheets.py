@@ -11,7 +11,6 @@ one is out of bounds. tests/test_sheets.py runs the same measurements.
 from __future__ import annotations
 
 import argparse
-import statistics
 import subprocess
 import sys
 import tempfile

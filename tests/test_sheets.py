@@ -19,7 +19,7 @@ from helpers import PROJECT_DIR, pdf_page_sizes, pdf_page_texts, pdf_reader, run
 sys.path.insert(0, str(PROJECT_DIR / "bench"))
 
 from generator.render.cards import CardLayout, cards_of
-from generator.render.sheet import PT_PER_MM, OFFICE_MARGIN_MM, TILE_OVERLAP_MM, PrintOptions, Sheet, Tiling
+from generator.render.sheet import OFFICE_MARGIN_MM, PT_PER_MM, TILE_OVERLAP_MM, Sheet, Tiling
 from generator.render.style import HANDOUT_VARIABLES, PALETTE, THEMES
 
 A4 = (595.28, 841.89)
@@ -180,6 +180,12 @@ def test_tiled_poster_pdf(tiled, tmp_path, content):
         assert mean < 6, (index, mean)  # the same picture (alignment crosses and 20 dpi rounding aside)
 
 
+def test_tiles_leave_the_office_margin_white(tiled):
+    from audit_sheets import edge_ink
+
+    assert min(edge_ink(tiled / "poster.pdf")) > 250
+
+
 def build_poster(tmp_path: Path) -> Path:
     result = run_printgen("poster", "--out", tmp_path)
     assert result.exit_code == 0, result.stderr
@@ -208,7 +214,7 @@ def test_print_shop_pdf_x4_in_cmyk(print_shop, name):
     assert "/OutputIntents" in reader.trailer["/Root"]
 
 
-def test_print_shop_text_is_k100(print_shop, content):
+def test_print_shop_text_is_k100(print_shop):
     """The fill colour in force where the body text of the first card is drawn is 0 0 0 1."""
     reader = pdf_reader(print_shop / "cards.pdf")
     colours = []
@@ -221,7 +227,6 @@ def test_print_shop_text_is_k100(print_shop, content):
 
     texts: list = []
     reader.pages[0].extract_text(visitor_operand_before=visit)
-    body = THEMES["ai"].ink
     assert (0.0, 0.0, 0.0, 1.0) in texts  # the body text
     assert all(c is not None and len(c) == 4 for c in texts)  # every text in CMYK
 
@@ -247,6 +252,10 @@ def test_the_office_pdf_stays_rgb(defaults):
      "Error: --sheet: --print-shop prints each card on its own page for the print shop to impose; leave out --sheet"),
     (["poster", "--tile", "A4", "--bleed", "3"],
      "Error: --tile: a tiled poster is for an office printer; leave out --print-shop, --bleed and --crop-marks"),
+    (["poster", "--print-shop", "--bleed", "0"],
+     "Error: --bleed: --print-shop needs a bleed; leave --bleed out (3 mm) or give more than 0"),
+    (["cards", "--paper", "A5", "--sheet", "A4", "--split"],
+     "Error: --sheet: --split writes each card on its own page; leave out --sheet"),
 ])
 def test_a_bad_combination_is_a_usage_error_naming_the_option(tmp_path, args, message):
     result = run_printgen(*args, "--out", tmp_path / "out")
