@@ -254,6 +254,8 @@ def test_the_office_pdf_stays_rgb(defaults):
      "Error: --tile: a tiled poster is for an office printer; leave out --print-shop, --bleed and --crop-marks"),
     (["poster", "--print-shop", "--bleed", "0"],
      "Error: --bleed: --print-shop needs a bleed; leave --bleed out (3 mm) or give more than 0"),
+    (["poster", "--paper", "A3", "--tile", "A3"],
+     "Error: --tile: the poster (A3) is not larger than a sheet of A3; print it as it is, without --tile"),
     (["cards", "--paper", "A5", "--sheet", "A4", "--split"],
      "Error: --sheet: --split writes each card on its own page; leave out --sheet"),
 ])

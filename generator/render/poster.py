@@ -10,7 +10,7 @@ from generator.errors import Diagnostic, PrintgenError
 from generator.model import Content, Text
 from generator.render import Option, OptionError, register
 from generator.render.cards import credit_line
-from generator.render.style import TYPE_SCALE
+from generator.render.style import PAPER_SIZES, TYPE_SCALE
 from generator.render.sheet import (
     BODY, HEAD, LABEL, OFFICE_SHEETS, PT_PER_MM, Page, Rect, Sheet, SheetRenderer, TextBlock, Tiling, Type,
     TILE_OVERLAP_MM, across, background, band, check_print_settings, labels, largest_fit, lerp, moved, sheet_options,
@@ -248,8 +248,12 @@ class PosterRenderer(SheetRenderer):
     @classmethod
     def check_settings(cls, settings: dict) -> None:
         check_print_settings(settings)
-        if settings.get("tile") and (settings.get("print_shop") or settings.get("bleed") or settings.get("crop_marks")):
+        tile = settings.get("tile")
+        if tile and (settings.get("print_shop") or settings.get("bleed") or settings.get("crop_marks")):
             raise OptionError("a tiled poster is for an office printer; leave out --print-shop, --bleed and --crop-marks", "tile")
+        paper = settings.get("paper") or POSTER_PAPERS[0]
+        if tile and PAPER_SIZES[paper][0] * PAPER_SIZES[paper][1] <= PAPER_SIZES[tile][0] * PAPER_SIZES[tile][1]:
+            raise OptionError(f"the poster ({paper}) is not larger than a sheet of {tile}; print it as it is, without --tile", "tile")
 
     def lay_out(self, content: Content, sheet: Sheet) -> tuple[list[Page], float]:
         layout = PosterLayout(sheet, content)
