@@ -177,6 +177,8 @@ def _run_build(content_dir: Path, out_dir: Path, *, only=(), options=None, force
             folders[folder] = folders.get(folder, 0) + 1
         else:
             say(item.summary())
+            if item.artifact.note:
+                say(f"  note: {item.artifact.note}")
     for folder, count in folders.items():
         say(f"{str(folder) + '/':<34} " + _("{count:>4} files, one per page").format(count=count))
     if skipped:
@@ -305,6 +307,20 @@ def _click_option(option: Option) -> click.Option:
                         show_default=option.default is not None, help=option.help)
 
 
+def _check_combination(cls: type[Renderer], content_dir: Path, given: dict) -> None:
+    """The renderer's cross-option check on printgen.toml's values with the command line's
+    over them: a bad combination is a usage error naming the option (exit 2)."""
+    from generator.settings import load_settings
+
+    table = load_settings(_project(content_dir).settings_path, REGISTRY).get(cls.name, {})
+    settings = {o.name: o.default for o in cls.options} | table | given
+    try:
+        cls.check_settings(settings)
+    except OptionError as exc:
+        option = next((o for o in cls.options if o.name == exc.option), None)
+        raise click.UsageError(f"{option.flag}: {exc}" if option else str(exc)) from None
+
+
 def _material_command(cls: type[Renderer]) -> click.Command:
     name = cls.name
 
@@ -312,6 +328,7 @@ def _material_command(cls: type[Renderer]) -> click.Command:
         ctx = click.get_current_context()
         given = {key: value for key, value in values.items()
                  if ctx.get_parameter_source(key) is click.core.ParameterSource.COMMANDLINE}
+        _check_combination(cls, content_dir, given)
         _run_build(content_dir, out_dir, only=(name,), options={name: given}, force=force)
 
     params = [_content_param(), _out_param(), _force_param(), *map(_click_option, cls.options)]

@@ -104,6 +104,14 @@ def load_settings(path: Path, registry: dict) -> dict[str, dict[str, Any]]:
                 settings[material][key] = options[key].convert(value, path.parent)
             except OptionError as exc:
                 problems.append(Diagnostic(shown, line, where, str(exc)))
+        if not any(p.key.startswith(f"{material}.") for p in problems):
+            cls = registry[material]
+            try:  # a combination of values the renderer refuses (see Renderer.check_settings)
+                cls.check_settings({o.name: o.default for o in cls.options} | settings[material])
+            except OptionError as exc:
+                key = exc.option if exc.option in values else next(iter(values), "")
+                line = lines.get((material, key), lines.get((material,)))
+                problems.append(Diagnostic(shown, line, f"{material}.{key}" if key else material, str(exc)))
     if problems:
         raise ContentError(problems)
     return settings

@@ -141,13 +141,13 @@ def test_a_material_command_and_build_share_the_incremental_build(project):
 
 
 @pytest.mark.parametrize("toml, expected", [
-    ('[cards]\npaper = "A5"\n', ['printgen.toml:2: error: cards.paper: expected one of A3, A4, A2, B4, B3, B2, found \'A5\'']),
+    ('[cards]\npaper = "A7"\n', ['printgen.toml:2: error: cards.paper: expected one of A3, A4, A5, A6, A2, B4, B3, B2, found \'A7\'']),
     ('[cards]\npapr = "A4"\n', ["printgen.toml:2: error: cards.papr: unknown option; did you mean 'paper'? "
-                                "(the options of [cards] are: paper, landscape, bleed, crop_marks, theme, split)"]),
+                                "(the options of [cards] are: paper, landscape, bleed, crop_marks, print_shop, theme, sheet, split)"]),
     ('[crads]\npaper = "A4"\n', ["printgen.toml:1: error: crads: unknown material; did you mean 'cards'? "
                                  "(the tables are: [handout], [cards], [poster], [deck])"]),
     ('[poster]\nbleed = nan\nlandscape = "yes"\n', [
-        "printgen.toml:2: error: poster.bleed: expected a number from 0 to 10, found nan",
+        "printgen.toml:2: error: poster.bleed: expected a number from 0 to 20, found nan",
         "printgen.toml:3: error: poster.landscape: expected true or false, found 'yes'"]),
     ('# our settings\n[deck]\ntemplate = "missing.pptx"\n', ["printgen.toml:3: error: deck.template: file 'missing.pptx' not found"]),
     ('[cards]\npaper = A4\n', ["printgen.toml:2: error: settings: not valid TOML: Invalid value"]),
@@ -226,9 +226,9 @@ def test_docs_list_every_option_of_printgen_toml():
 
 
 @pytest.mark.parametrize("args, message", [
-    (["cards", "--bleed", "nan"], "Invalid value for '--bleed': expected a number from 0 to 10, found nan"),
-    (["poster", "--bleed", "-1"], "Invalid value for '--bleed': expected a number from 0 to 10, found -1"),
-    (["cards", "--paper", "A5"], "Invalid value for '--paper': expected one of A3, A4, A2, B4, B3, B2, found 'A5'"),
+    (["cards", "--bleed", "nan"], "Invalid value for '--bleed': expected a number from 0 to 20, found nan"),
+    (["poster", "--bleed", "-1"], "Invalid value for '--bleed': expected a number from 0 to 20, found -1"),
+    (["cards", "--paper", "A7"], "Invalid value for '--paper': expected one of A3, A4, A5, A6, A2, B4, B3, B2, found 'A7'"),
     (["deck", "--theme", "yoru"], "Invalid value for '--theme': expected one of ai, hinata, teal, navy, warm, mono, found 'yoru'"),
 ])
 def test_the_command_line_refuses_what_printgen_toml_refuses(tmp_path, args, message):

@@ -193,17 +193,17 @@ CASES = [
     # Valid content that one renderer cannot lay out: a clear error naming the text, in seconds.
     Case("card-body-too-long", "messages.yaml", sub(BODY, "    body: " + LONG_BODY),
          [f"{M}:{{line:{LONG_BODY[:20]}}}: error: messages[3].body: card 04 (growing-through-worries) does not fit on one A3 page: "
-          "the text does not fit at the smallest sizes (headline 60 pt, text 22 pt); shorten it, or use a larger --paper"],
+          "the text does not fit at the smallest sizes (headline 72 pt, text 28 pt); shorten it, or use a larger --paper"],
          args=("build", "--only", "cards")),
     Case("card-headline-too-long", "messages.yaml", sub("    title: 笑顔で前を向いていこう", "    title: " + ("笑顔で前を向いていこう、" * 10)[:100]),
          [f"{M}:{{line:title: 笑顔で前を向いていこう、}}: error: messages[4].title: card 05 (smile-forward) does not fit on one A3 page: "
-          "the headline does not fit in 4 lines at the smallest headline size (60 pt); shorten it, or use a larger --paper"],
+          "the headline does not fit in 4 lines at the smallest headline size (72 pt); shorten it, or use a larger --paper"],
          args=("build", "--only", "cards")),
     Case("card-kicker-too-long", "viewpoints.yaml", sub(HEADING, "heading: " + LONG_HEADING),
          [f"{V}:{{line:heading: これから}}: error: heading: too long for the band at the top of card 23 (users-and-families) on A3 paper, even at 14.4 pt; shorten it"],
          args=("build", "--only", "cards")),
     Case("poster-word-too-wide", "viewpoints.yaml", lambda t: re.sub(r"^lead: .*$", "lead: " + "x" * 4_999, t, count=1, flags=re.M),
-         [f"{V}:{{line:lead: x}}: error: lead: a word of the lead is too wide for the poster on one A2 sheet even at the smallest sizes (points 14 pt); shorten it, or use a larger --paper"],
+         [f"{V}:{{line:lead: x}}: error: lead: a word of the lead is too wide for the poster on A2 paper even at the smallest sizes (points 24 pt); shorten it, or use a larger --paper"],
          args=("build", "--only", "poster")),
     Case("slide-sentence-too-long", "viewpoints.yaml", lambda t: re.sub(r"^lead: .*$", "lead: " + "x" * 4_999, t, count=1, flags=re.M),
          [f"{V}:{{line:lead: x}}: error: lead: a sentence is too long for one slide even at 18 pt; split it into shorter sentences"],

@@ -186,7 +186,7 @@ def test_broken_labels_are_named(project):
     sub = path.read_text(encoding="utf-8").splitlines().index('poster_sub: "{author}（{date}）"') + 1
     assert_fails(printgen(project, "poster"), [
         f"templates/sheet/labels.yaml:{first}: error: message_counter: unknown placeholder {{number.__class__}}; this label may use only {{number}}, {{count}}",
-        f"templates/sheet/labels.yaml:{sub}: error: poster_sub: unknown label (expected one of: bridge_kicker, credit, message_counter, poster_subtitle, slogan_kicker, viewpoint_counter)",
+        f"templates/sheet/labels.yaml:{sub}: error: poster_sub: unknown label (expected one of: bridge_kicker, credit, message_counter, poster_part, poster_subtitle, slogan_kicker, tile_label, viewpoint_counter)",
         "templates/sheet/labels.yaml: error: poster_subtitle: missing label",
     ])
 

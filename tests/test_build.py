@@ -339,9 +339,9 @@ def test_every_material_that_fails_is_reported_in_the_materials_order(tmp_path, 
     result = run_printgen("build", "--jobs", jobs, "--content", content, "--out", tmp_path / "out")
     where = f"{path}:{line}: error: viewpoints[0].title:"
     assert result.stderr.splitlines() == [
-        f"{where} card 23 (users-and-families) does not fit on one A3 page: the headline does not fit in 4 lines at "
-        "the smallest headline size (60 pt); shorten it, or use a larger --paper",
-        f"{where} the viewpoint title does not fit its panel on one A2 sheet even at the smallest sizes (points 14 pt); "
+        f"{where} card 23 (users-and-families) does not fit on one A3 page: the headline does not fit in 3 lines at "
+        "the smallest headline size (40 pt); shorten it, or use a larger --paper",
+        f"{where} the viewpoint title does not fit its column in 4 lines on A2 paper even at the smallest sizes (points 24 pt); "
         "shorten it, or use a larger --paper",
         f"{where} too long for a slide title even at 24 pt; shorten it",
     ]

@@ -157,8 +157,9 @@ def test_crop_marks_go_outside_the_bleed(poster_marks):
     assert bleedbox[0] - media[0] > 8 * PT_PER_MM  # room for the marks beyond the bleed
 
 
-def test_crop_marks_are_not_covered(poster_marks, tmp_path):
-    """In the top left corner the slug is white except for the two black marks on the trim lines."""
+def test_crop_marks_are_japanese_tombo_and_not_covered(poster_marks, tmp_path):
+    """In the top left corner, outside the bleed: two vertical marks (on the trim line and on
+    the bleed line) and two horizontal ones; everything else in the slug is white paper."""
     import subprocess
 
     from PIL import Image
@@ -166,24 +167,41 @@ def test_crop_marks_are_not_covered(poster_marks, tmp_path):
     dpi = 300
     px = dpi / 72
     edge = round((3 + SLUG_MM) * PT_PER_MM * px)  # media edge to trim: bleed + slug
+    bleed = round(3 * PT_PER_MM * px)
     subprocess.run(
-        ["pdftoppm", "-r", str(dpi), "-gray", "-png", "-x", "0", "-y", "0", "-W", str(edge), "-H", str(edge),
+        ["pdftoppm", "-r", str(dpi), "-gray", "-png", "-x", "0", "-y", "0", "-W", str(edge + 3), "-H", str(edge + 3),
          poster_marks / "poster.pdf", tmp_path / "p"], check=True,
     )
     (png,) = tmp_path.glob("p*.png")
     image = Image.open(png).convert("L")
-    slug = round(SLUG_MM * PT_PER_MM * px) - 2  # outside the bleed
-    # The vertical mark lies on the trim line x = edge, above the sheet; the horizontal one on y = edge.
-    assert min(image.getpixel((edge - 1, y)) for y in range(slug)) < 100
-    assert min(image.getpixel((x, edge - 1)) for x in range(slug)) < 100
-    # Everything else in the slug corner is white paper: no background reaches past the bleed.
-    assert all(image.getpixel((x, y)) > 250 for x in range(edge - 5) for y in range(slug) if x < edge - 5)
+    slug = edge - bleed - 2  # outside the bleed
+    dark = lambda xs, ys: min(image.getpixel((x, y)) for x in xs for y in ys) < 200
+    for line in (edge, edge - bleed):  # the trim line and the bleed line
+        assert dark(range(line - 2, line + 1), range(slug)), line  # vertical mark above the sheet
+        assert dark(range(slug), range(line - 2, line + 1)), line  # horizontal mark left of the sheet
+    marks = {edge - 2, edge - 1, edge, edge + 1, edge - bleed - 2, edge - bleed - 1, edge - bleed, edge - bleed + 1}
+    assert all(image.getpixel((x, y)) > 250 for x in range(slug) for y in range(slug) if x not in marks and y not in marks)
+
+
+@pytest.mark.parametrize("paper", ["A3", "B2", "A6"])
+def test_every_tombo_is_outside_the_bleed_box(paper):
+    """Corner marks at the trim and bleed lines, centre marks at the middle of each side, all
+    outside trim + bleed."""
+    sheet = Sheet.from_options(PrintOptions(paper, print_shop=True))
+    marks = sheet.marks()
+    assert len(marks) == 4 * 4 + 4 * 2  # 4 corners x (2 horizontal + 2 vertical), 4 centre crosses
+    b = sheet.bleed
+    for x, y, w, h in marks:
+        inside = x + w > -b + 0.01 and x < sheet.width + b - 0.01 and y + h > -b + 0.01 and y < sheet.height + b - 0.01
+        assert not inside, (x, y, w, h)
+        assert -sheet.extent <= x and x + w <= sheet.width + sheet.extent  # on the media
+        assert -sheet.extent <= y and y + h <= sheet.height + sheet.extent
 
 
 @pytest.mark.parametrize(("fixture", "theme"), [("cards_b2", "yoru"), ("cards_bleed", "hinata")])
 def test_the_paper_colour_fills_the_sheet_and_its_bleed(fixture, theme, request, tmp_path):
-    """Every corner of the media box (trim, or trim + bleed) is the theme's paper colour:
-    the sheet's own background without bleed, a box reaching into the bleed with it."""
+    """With bleed, the theme's paper colour reaches into the bleed; without, it stops at the
+    office margin (5 mm, nothing printed there) and the sheet's edge is white."""
     import subprocess
 
     from PIL import Image
@@ -196,9 +214,13 @@ def test_the_paper_colour_fills_the_sheet_and_its_bleed(fixture, theme, request,
     expected = tuple(int(paper[i : i + 2], 16) for i in (1, 3, 5))
     w, h = image.size
     # The top corners are the band's colour; the bottom ones show the paper (2 pixels in: the
-    # last row and column of the image may be only partly on the page).
-    for x, y in ((2, h - 3), (w - 3, h - 3), (w // 2, h - 3)):
+    # last row and column of the image may be only partly on the page), inside the office
+    # margin (6 mm at 20 dpi: 5 pixels) without bleed.
+    inset = 2 if fixture == "cards_bleed" else 6
+    for x, y in ((inset, h - 1 - inset), (w - 1 - inset, h - 1 - inset), (w // 2, h - 1 - inset)):
         assert image.getpixel((x, y)) == pytest.approx(expected, abs=2), (x, y)
+    if fixture != "cards_bleed":
+        assert image.getpixel((1, h - 2)) == (255, 255, 255)
 
 
 # ------------------------------------------------------------------ type sizes and fitting
@@ -280,9 +302,10 @@ def test_contrast_formula():
 # ------------------------------------------------------------------ poster
 
 
-def test_poster_is_one_page_with_all_sixteen_points(poster_a2, content):
-    assert pdf_page_sizes(poster_a2 / "poster.pdf") == [A2]
-    (text,) = pdf_page_texts(poster_a2 / "poster.pdf")
+def test_poster_holds_all_sixteen_points(poster_a2, content):
+    """At A2 the legible sizes need two sheets (see docs/sheets.md); every point is on one."""
+    assert pdf_page_sizes(poster_a2 / "poster.pdf") == [A2, A2]
+    text = "".join(pdf_page_texts(poster_a2 / "poster.pdf"))
     points = [p for v in content.viewpoints.viewpoints for p in v.points]
     assert len(points) == 16
     for point in points:

@@ -30,6 +30,7 @@ class Artifact:
     data: bytes
     pages: int | None = None  # pages or slides
     kind: str = "pages"  # "pages" or "slides"
+    note: str = ""  # one line for the build summary (e.g. a compromise the renderer made)
 
     @property
     def count(self) -> str:
@@ -42,7 +43,12 @@ class Artifact:
 
 
 class OptionError(ValueError):
-    """A value an :class:`Option` does not accept; the message says what it accepts."""
+    """A value an :class:`Option` does not accept; the message says what it accepts.
+    ``option``: the option's name, when the error comes from a combination of options."""
+
+    def __init__(self, message: str, option: str | None = None):
+        super().__init__(message)
+        self.option = option
 
 
 @dataclass(frozen=True)
@@ -137,6 +143,12 @@ class Renderer:
         if unknown:
             raise TypeError(f"{self.name}: unknown options {sorted(unknown)}")
         self.settings = {o.name: given.get(o.name, o.default) for o in self.options}
+
+    @classmethod
+    def check_settings(cls, settings: dict[str, Any]) -> None:
+        """Refuse a combination of option values (each already converted; missing ones are
+        their defaults): raise :class:`OptionError` naming the option to change. The command
+        line (exit 2) and printgen.toml (file:line) call it before anything renders."""
 
     def render(self, content: Content) -> list[Artifact]:
         """The files of this material."""

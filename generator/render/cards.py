@@ -14,24 +14,30 @@ from dataclasses import dataclass
 
 from generator.errors import Diagnostic, PrintgenError
 from generator.model import Content, Text
-from generator.render import Artifact, Option, register
+from generator.render import Artifact, Option, OptionError, register
 from generator.render.sheet import (
-    BODY, HEAD, LABEL, PT_PER_MM, Page, Rect, Sheet, SheetRenderer, TextBlock, Type,
-    background, band, labels, largest_fit, lerp, safe_slug, sheet_options, unbreakable, write_pdf,
+    BODY, HEAD, LABEL, OFFICE_SHEETS, PT_PER_MM, Page, Rect, Sheet, SheetRenderer, TextBlock, Type,
+    across, background, band, check_print_settings, grid, impose, labels, largest_fit, lerp, safe_slug,
+    sheet_options, unbreakable, write_pdf,
 )
+from generator.render.style import PAPER_SIZES, TYPE_SCALE
 
 ORDER = 2  # build order: handout, cards, poster, deck
-CARD_PAPERS = ("A3", "A4", "A2", "B4", "B3", "B2")
+CARD_PAPERS = ("A3", "A4", "A5", "A6", "A2", "B4", "B3", "B2")
 REFERENCE = "A3"
 
 # Kickers (the label in the band) shrink to fit beside the counter down to this share of their size.
 KICKER_MIN_SCALE = 0.6
 # Type limits in pt on the reference paper: (headline min, max, headline max lines, text min, max).
+# Cards are read from 2-3 m: text at least 28 pt, headlines of the messages at least 72 pt on A3.
 LIMITS = {
-    "message": (60, 120, 4, 22, 36),
-    "words": (60, 200, 3, 0, 0),
-    "viewpoint": (60, 96, 4, 20, 30),
+    "message": (*TYPE_SCALE["card_headline"], 4, *TYPE_SCALE["card_text"]),
+    "words": (*TYPE_SCALE["card_words"], 3, 0, 0),
+    "viewpoint": (*TYPE_SCALE["card_viewpoint_headline"], 3, *TYPE_SCALE["card_viewpoint_text"]),
 }
+# A series may use a second, smaller size for the one card that would pull the whole series
+# down by more than this share of the size range (said in the build summary).
+OUTLIER = 0.2
 
 
 @dataclass(frozen=True)
@@ -76,9 +82,12 @@ class CardLayout:
     def __init__(self, sheet: Sheet, content: Content):
         self.sheet = sheet
         k = self.k = sheet.scale(REFERENCE)
-        self.margin = 20 * PT_PER_MM * k
-        self.safe_margin = 8 * PT_PER_MM * k
-        self.band_h = 30 * PT_PER_MM * k
+        inset = sheet.inset  # the office margin (0 with bleed): nothing printed there
+        mm = PT_PER_MM
+        # Proportional margins (A3: 20 mm), but never less than 4 mm inside the office margin.
+        self.margin = max(20 * mm * k, inset + 4 * mm)
+        self.safe_margin = max(8 * mm * k, inset + 1 * mm)
+        self.band_h = max(30 * mm * k, inset + 22 * mm * k)
         self.stripe_h = 2 * PT_PER_MM * k
         self.width = sheet.width - 2 * self.margin
         self.label = Type(*LABEL, 24 * k, 1.2)
@@ -88,14 +97,14 @@ class CardLayout:
 
     def _footer(self, content: Content) -> list[Rect | TextBlock]:
         k, s = self.k, self.sheet
-        kind = Type(*LABEL, 11 * k, 1.35)
+        kind = Type(*LABEL, max(11 * k, 6), 1.35)  # a credit stays legible on a card held in the hand
         lines = kind.wrap(credit_line(content), self.width)
         if lines is None:  # a phrase wider than the page: a long word in one of the credit's parts
             d = content.document
             text = unbreakable([*d.title_lines, d.programme, d.committee, d.date], kind, self.width) or labels()["credit"]
             raise PrintgenError.of(Diagnostic.at(text.source, "a word of it is too wide for the credit line "
                                                  f"at the foot of the cards on {s.paper} paper; shorten it or add spaces"))
-        y = s.height - 12 * PT_PER_MM * k - len(lines) * kind.line
+        y = s.height - max(12 * PT_PER_MM * k, s.inset + 4 * PT_PER_MM) - len(lines) * kind.line
         rule = Rect(self.margin, y - 4 * PT_PER_MM * k, self.width, max(0.8, 1.2 * k), "accent")
         return [rule, TextBlock(self.margin, y, self.width, kind, tuple(lines), "muted")]
 
@@ -108,7 +117,7 @@ class CardLayout:
         pieces: list[Rect | TextBlock] = [
             *background(s),
             band(s, self.band_h),
-            Rect(-s.bleed, self.band_h, s.width + 2 * s.bleed, self.stripe_h, "accent"),
+            across(s, self.band_h, self.stripe_h, "accent"),
             TextBlock(m, (self.band_h - kicker.line) / 2, self.width, kicker, (card.kicker,), "band-ink"),
         ]
         if card.counter:
@@ -131,20 +140,58 @@ class CardLayout:
             ))
         return Type(*LABEL, size, self.label.leading)
 
-    def fit(self, card: Card) -> Page:
-        self.kicker_type(card)  # a kicker too long is named before any fitting
-        hmin, hmax, max_lines, bmin, bmax = LIMITS[card.kind]
+    def types(self, card: Card, t: float) -> tuple[Type, Type]:
+        """The headline and text styles of ``card`` at ``t`` (0 smallest … 1 largest of :data:`LIMITS`)."""
+        hmin, hmax, _, bmin, bmax = LIMITS[card.kind]
         k = self.k
+        if k < 0.7:  # A5, A6: held in the hand, not read from the wall; the floors may go lower
+            hmin, bmin = 0.8 * hmin, 0.8 * bmin
+        return (Type(*HEAD, round(lerp(hmin, hmax, t) * k * 2) / 2, 1.25),
+                Type(*BODY, round(lerp(bmin, bmax, t) * k * 2) / 2, 1.4 if card.kind == "viewpoint" else 1.55))
 
-        def attempt(t: float) -> list[Rect | TextBlock] | None:
-            head = Type(*HEAD, round(lerp(hmin, hmax, t) * k * 2) / 2, 1.28)
-            body = Type(*BODY, round(lerp(bmin, bmax, t) * k * 2) / 2, 1.65)
-            return self.place(card, head, body, max_lines)
+    def largest(self, card: Card) -> float:
+        """The largest ``t`` at which ``card`` fits alone; a :class:`PrintgenError` naming it if none."""
+        self.kicker_type(card)  # a kicker too long is named before any fitting
+        max_lines = LIMITS[card.kind][2]
+        t = largest_fit(lambda t: t if self.place(card, *self.types(card, t), max_lines) is not None else None)
+        if t is None:
+            raise self.does_not_fit(card, *self.types(card, 0.0), max_lines)
+        return t
 
-        pieces = largest_fit(attempt)
-        if pieces is not None:
-            return Page(tuple(self.chrome(card) + pieces + self.footer), f"{card.number:02d} {card.headline}")
-        raise self.does_not_fit(card, Type(*HEAD, hmin * k, 1.28), Type(*BODY, bmin * k, 1.65), max_lines)
+    def fit(self, card: Card, t: float | None = None) -> Page:
+        """``card``'s page at ``t`` (the series' size), or at its own largest size."""
+        if t is None:
+            t = self.largest(card)
+        pieces = self.place(card, *self.types(card, t), LIMITS[card.kind][2])
+        if pieces is None:
+            raise self.does_not_fit(card, *self.types(card, t), LIMITS[card.kind][2])
+        return Page(tuple(self.chrome(card) + pieces + self.footer), f"{card.number:02d} {card.headline}")
+
+    def series(self, cards: list[Card]) -> tuple[list[Page], str]:
+        """Every card's page, the cards of a kind set as a series: one headline size and one
+        text size for all (the largest all fit), headlines starting at the same height. A card
+        that would pull the series down by more than :data:`OUTLIER` gets a second, smaller
+        size; the note says which (empty when none)."""
+        best = {card.number: self.largest(card) for card in cards}
+        chosen: dict[int, float] = {}
+        notes = []
+        for kind in dict.fromkeys(card.kind for card in cards):
+            group = [card for card in cards if card.kind == kind]
+            if kind == "words":  # the slogan and the bridge: each its own display size
+                chosen.update((card.number, best[card.number]) for card in group)
+                continue
+            lowest = min(group, key=lambda card: best[card.number])
+            rest = [best[card.number] for card in group if card is not lowest]
+            small = [lowest] if rest and best[lowest.number] < min(rest) - OUTLIER else []
+            main = min(rest) if small else best[lowest.number]
+            chosen.update((card.number, main) for card in group)
+            if small:
+                t_small = min(best[card.number] for card in small)
+                chosen.update((card.number, t_small) for card in small)
+                head, body = self.types(small[0], t_small)
+                notes.append(f"{kind} card {small[0].number:02d} is set smaller than the rest of its series "
+                             f"(headline {head.size:g} pt, text {body.size:g} pt) to fit; shorten it to match")
+        return [self.fit(card, chosen[card.number]) for card in cards], "; ".join(notes)
 
     def place(self, card: Card, head: Type, body: Type, max_lines: int) -> list[Rect | TextBlock] | None:
         """The card's own pieces at these sizes, or ``None`` if they do not fit."""
@@ -164,21 +211,33 @@ class CardLayout:
             if body_lines is None:
                 return None
             blocks.append((len(body_lines) * body.line, [TextBlock(m, 0, w, body, tuple(body_lines), "ink")]))
-        for i, (marker, point) in enumerate(card.points):
-            indent = body.measure(marker) + 0.25 * body.size
-            point_lines = body.wrap(point, w - indent - 1)
-            if point_lines is None:
-                return None
-            gap = 0.55 * body.size if i else 0
-            blocks.append((gap + len(point_lines) * body.line, [
-                TextBlock(m, gap, indent, body, (marker,), "headline"),
-                TextBlock(m + indent, gap, w - indent, body, tuple(point_lines), "ink"),
-            ]))
+        # The points: one column, or two side by side on a landscape sheet (short lines).
+        columns = 2 if card.points and self.sheet.width > self.sheet.height else 1
+        gutter = 10 * PT_PER_MM * self.k
+        col_w = (w - (columns - 1) * gutter) / columns
+        per_column = -(-len(card.points) // columns)
+        stacks: list[tuple[float, list]] = []
+        for column in range(columns):
+            y, pieces = 0.0, []
+            x = m + column * (col_w + gutter)
+            for i, (marker, point) in enumerate(card.points[column * per_column : (column + 1) * per_column]):
+                indent = body.measure(marker) + 0.25 * body.size
+                point_lines = body.fill(point, col_w - indent - 1)
+                if point_lines is None:
+                    return None
+                y += 0.4 * body.size if i else 0
+                pieces += [TextBlock(x, y, indent, body, (marker,), "headline"),
+                           TextBlock(x + indent, y, col_w - indent, body, tuple(point_lines), "ink")]
+                y += len(point_lines) * body.line
+            stacks.append((y, pieces))
+        if card.points:
+            blocks.append((max(h for h, _ in stacks), [p for _, pieces in stacks for p in pieces]))
         used = sum(h for h, _ in blocks)
         room = self.bottom - self.top
         if used > room:
             return None
-        y = self.top + (room - used) * (0.5 if card.kind == "words" else 0.35)
+        # The words cards are centred; a series' headlines all start at the same height.
+        y = self.top + (room - used) * 0.5 if card.kind == "words" else self.top
         placed = []
         for height, pieces in blocks:
             placed += [_moved(p, y) for p in pieces]
@@ -217,8 +276,11 @@ class CardsRenderer(SheetRenderer):
     """cards.pdf, and with ``split`` each card as its own file in cards/."""
 
     name = "cards"
-    description = "Message cards in big type, one per page (A3 by default)."
+    description = "Message cards in big type, one per page (A3 by default), or several to an office sheet (--sheet)."
     options = (*sheet_options(CARD_PAPERS),
+               Option("sheet", "choice", "Print the cards several to a sheet of this size for an office printer, "
+                      "with cut marks (A5 cards: 2 to an A4, A6: 4 to an A4, A4: 2 to an A3).",
+                      choices=OFFICE_SHEETS, metavar="[A4|A3]"),
                Option("split", "flag", "Also write each card as its own file, OUT/cards/NN-<id>.pdf.", default=False))
     content_files = ("document.yaml", "viewpoints.yaml", "encouragement.yaml", "messages.yaml")  # what it prints: rebuilt only when these change
     requires = ("messages", "encouragement", "viewpoints")
@@ -226,17 +288,45 @@ class CardsRenderer(SheetRenderer):
     file_name = "cards.pdf"
     template = "cards/cards.html.j2"
 
+    @classmethod
+    def check_settings(cls, settings: dict) -> None:
+        check_print_settings(settings)
+        paper = settings.get("sheet")
+        if paper is None:
+            return
+        if settings.get("print_shop"):
+            raise OptionError("--print-shop prints each card on its own page for the print shop to impose; "
+                              "leave out --sheet", "sheet")
+        if settings.get("bleed") or settings.get("crop_marks"):
+            raise OptionError("cards printed several to a sheet have cut marks and no bleed; "
+                              "leave out --bleed and --crop-marks", "sheet")
+        if settings.get("split"):
+            raise OptionError("--split writes each card on its own page; leave out --sheet", "sheet")
+        card = Sheet.plain(settings.get("paper") or CARD_PAPERS[0], bool(settings.get("landscape")))
+        _, cols, rows = grid(card.width, card.height, paper)
+        if cols * rows < 2:
+            fitting = [p for p in CARD_PAPERS if (lambda g: g[1] * g[2] >= 2)(grid(*(v * PT_PER_MM for v in PAPER_SIZES[p]), paper))]
+            raise OptionError(f"{card.paper} cards do not fit two to an {paper} sheet; "
+                              f"use --paper {' or '.join(fitting)} with --sheet {paper}", "sheet")
+
     def title(self, content: Content) -> str:
         return f"{content.document.title}　メッセージカード"
 
     def lay_out(self, content: Content, sheet: Sheet) -> tuple[list[Page], float]:
         layout = CardLayout(sheet, content)
         self.cards = cards_of(content)
-        return [layout.fit(card) for card in self.cards], layout.safe_margin
+        pages, self.note = layout.series(self.cards)
+        return pages, layout.safe_margin
+
+    def office(self, pages, sheet, content):
+        if self.settings["sheet"] is None:
+            return None
+        out, imposed = impose(pages, sheet, self.settings["sheet"])
+        return out, imposed, out.inset
 
     def render(self, content: Content) -> list[Artifact]:
         artifacts = super().render(content)
-        if self.settings["split"]:
+        if self.settings["split"]:  # (refused with --sheet: see check_settings)
             for card, page in zip(self.cards, self.document.pages):
                 name = f"cards/{card.number:02d}-{card.slug}.pdf"
                 artifacts.append(Artifact(name, write_pdf(self.document, self.sheet, [page]), 1))

@@ -6,210 +6,271 @@ for the whole sheet, the largest that fits within :data:`LIMITS` (scaled with th
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from generator.errors import Diagnostic, PrintgenError
 from generator.model import Content, Text
-from generator.render import register
+from generator.render import Option, OptionError, register
 from generator.render.cards import credit_line
+from generator.render.style import PAPER_SIZES, TYPE_SCALE
 from generator.render.sheet import (
-    BODY, HEAD, LABEL, PT_PER_MM, Page, Rect, Sheet, SheetRenderer, TextBlock, Type,
-    background, band, labels, largest_fit, lerp, sheet_options, unbreakable,
+    BODY, HEAD, LABEL, OFFICE_SHEETS, PT_PER_MM, Page, Rect, Sheet, SheetRenderer, TextBlock, Tiling, Type,
+    TILE_OVERLAP_MM, across, background, band, check_print_settings, labels, largest_fit, lerp, moved, sheet_options,
 )
 
 ORDER = 3  # build order: handout, cards, poster, deck
 POSTER_PAPERS = ("A2", "A1", "A3", "B2", "B3")
 REFERENCE = "A2"
 
-# Type sizes in pt on the reference paper: (smallest, largest).
+# Type sizes in pt on the reference paper (A2, read from 1-2 m): (smallest, largest). The
+# smallest are the legibility floor (points 24 pt, viewpoint headings 36 pt, title 72 pt).
 LIMITS = {
-    "title": (48, 84),
-    "lead": (15, 26),
-    "heading": (28, 44),
-    "viewpoint": (24, 36),
-    "point": (14, 26),
+    "title": TYPE_SCALE["poster_title"],
+    "heading": TYPE_SCALE["poster_heading"],
+    "point": TYPE_SCALE["poster_text"],
+    "lead": TYPE_SCALE["poster_lead"],
+    "kicker": TYPE_SCALE["poster_kicker"],
 }
+MAX_HEADING_LINES = 4
+# Lines of the points at most about this many characters (a poster is read standing, in short lines).
+MAX_CHARS = 25
 
 
 class PosterLayout:
+    """Title band, the sixteen points in columns (a viewpoint's heading above its points,
+    a point never split), the lead and the credit in the footer. If the text does not fit
+    at the smallest sizes, the layout changes (more columns), never the text."""
+
     def __init__(self, sheet: Sheet, content: Content):
         self.sheet, self.content = sheet, content
         k = self.k = sheet.scale(REFERENCE)
-        self.margin = 20 * PT_PER_MM * k
-        self.safe_margin = 8 * PT_PER_MM * k
+        self.mm = PT_PER_MM * k
+        self.margin = sheet.inset + 8 * self.mm
+        self.safe_margin = sheet.inset + 3 * self.mm
         self.width = sheet.width - 2 * self.margin
         self.labels = labels()
-        # What stopped the last :meth:`place` (the text to name, what is wrong): after the
-        # attempt at the smallest sizes, the error to report.
         self.failure: tuple[Text, str, str] | None = None
 
     def type(self, name: str, t: float) -> Type:
         lo, hi = LIMITS[name]
-        size = round(lerp(lo, hi, t) * self.k * 2) / 2
-        return Type(*HEAD, size, 1.25) if name in ("title", "heading", "viewpoint") else Type(*BODY, size, 1.6)
+        # The floors are legibility minimums at reading distance: smaller paper is read from
+        # closer (they scale down), bigger paper is not read from farther (they stay).
+        size = round(lerp(lo * min(self.k, 1), hi * self.k, t) * 2) / 2
+        if name in ("title", "heading"):
+            return Type(*HEAD, size, 1.15)
+        return Type(*BODY, size, 1.35 if name == "point" else 1.5)
 
-    def title_type(self) -> Type:
-        """The largest title size that keeps each of the title's cover lines on one line."""
-        w = self.width - 1
-
-        def attempt(t: float) -> Type | None:
-            title = self.type("title", t)
-            return title if all(title.measure(line) <= w for line in self.content.document.title_lines) else None
-
-        return largest_fit(attempt) or self.type("title", 0)
-
-    def fit(self) -> Page:
-        title = self.title_type()
-
-        def attempt(t: float) -> tuple[dict[str, Type], float] | None:
-            types = {name: self.type(name, t) for name in LIMITS}
-            if title.size < types["title"].size:  # the cover lines stay whole; smaller only if room is short
-                types["title"] = title
-            placed = self.place(types)
-            return None if placed is None else (types, placed[1])
-
-        fitted = largest_fit(attempt)
-        if fitted is not None:
-            # Share the room left over between the gaps, so the sheet is evenly filled.
-            types, spare = fitted
-            pieces, _ = self.place(types, spare / self.spare_slots * 0.999)
-            return Page(tuple(pieces), self.content.document.title)
+    def fit(self) -> list[Page]:
+        """One sheet if the text fits at the smallest sizes; else the layout changes: more
+        columns, then two sheets (the first two viewpoints and the lead, the last two)."""
+        vps = self.content.viewpoints.viewpoints
+        half = (len(vps) + 1) // 2
+        for parts in ([(vps, True)], [(vps[:half], True), (vps[half:], False)]):
+            for columns in self.column_choices():
+                self.failure = None
+                types = lambda t: {n: self.type(n, t) for n in LIMITS}
+                marks = [self.labels["poster_part"].format(number=n, count=len(parts)) if len(parts) > 1 else ""
+                         for n in range(1, len(parts) + 1)]
+                ts = [largest_fit(lambda t: t if self.place(types(t), columns, part, lead, mark) is not None else None)
+                      for (part, lead), mark in zip(parts, marks)]
+                if None in ts:
+                    continue
+                t = min(ts)  # every sheet of the poster at the same sizes
+                if self.measure(columns) / types(t)["point"].size > MAX_CHARS * 1.12:
+                    continue  # lines much longer than about 25 characters: more columns
+                return [Page(tuple(self.place(types(t), columns, part, lead, mark)), self.content.document.title + mark)
+                        for (part, lead), mark in zip(parts, marks)]
         text, problem, fix = self.failure
-        src = text.source
         raise PrintgenError.of(Diagnostic.at(
-            src, f"{problem} on one {self.sheet.paper} sheet even at the smallest sizes "
+            text.source, f"{problem} on {self.sheet.paper} paper even at the smallest sizes "
             f"(points {LIMITS['point'][0] * self.k:.0f} pt); {fix}, or use a larger --paper"
         ))
 
+    def column_choices(self) -> list[int]:
+        """Column counts to try, in order: the fewest whose lines stay within :data:`MAX_CHARS`
+        at the largest point size, then one more."""
+        point = self.type("point", 1.0)
+        for columns in range(1, 6):
+            if (self.width - (columns - 1) * self.gutter) / columns <= MAX_CHARS * point.size:
+                return [columns, columns + 1]
+        return [5]
+
+    def measure(self, columns: int) -> float:
+        """The width of a column of points."""
+        return (self.width - (columns - 1) * self.gutter) / columns
+
+    @property
+    def gutter(self) -> float:
+        return 10 * self.mm
+
     def fail(self, text: Text, problem: str, fix: str = "shorten it") -> None:
-        """Note why :meth:`place` gives up; returns None for it to return."""
-        self.failure = (text, problem, fix)
+        """Note why :meth:`place` gives up (returns None for it to return). A text too long
+        for its place is what to report, more than the sheet as a whole being full."""
+        if self.failure is None or not problem.startswith("the poster text"):
+            self.failure = (text, problem, fix)
 
-    def fail_wrap(self, texts, kind: Type, width: float, label: Text) -> None:
-        """A composed line could not be wrapped: name the part with the long word, else the label."""
-        return self.fail(unbreakable(texts, kind, width) or label, "a word of it is too wide for the poster")
-
-    @property
-    def columns(self) -> int:
-        return 2 if self.sheet.width > self.sheet.height else 1
-
-    @property
-    def spare_slots(self) -> int:
-        """Gaps that share the room left over: after the band, after the lead, between panel rows."""
-        rows = -(-len(self.content.viewpoints.viewpoints) // self.columns)
-        return 2 + rows - 1
-
-    def panel(self, vp, vt: Type, pt: Type, width: float, inner: float) -> tuple[float, list[TextBlock]] | None:
-        """A viewpoint's panel ``width`` wide: its height and its text, placed from (0, 0)."""
-        text_x = inner + 1.6 * PT_PER_MM
-        text_w = width - text_x - inner
-        title = vt.balance(vp.label, text_w - 1)
-        if title is None:
-            return self.fail(vp.title, "the viewpoint title does not fit its panel")
-        py = inner + len(title) * vt.line + 0.5 * pt.size
-        pieces = [TextBlock(text_x, inner, text_w, vt, tuple(title), "headline")]
-        for marker, point in vp.numbered_points():
-            indent = pt.measure(marker) + 0.25 * pt.size
-            lines = pt.wrap(point, text_w - indent - 1)
+    def blocks(self, ty: dict[str, Type], width: float, viewpoints) -> list[tuple[float, list, bool]] | None:
+        """The column content as blocks ``(height, pieces placed from (0, 0), keep with next)``."""
+        hd, pt = ty["heading"], ty["point"]
+        out = []
+        bar = 2.2 * self.mm
+        for vp in viewpoints:
+            lines = hd.balance(vp.label, width - 3 * bar - 1) or hd.fill(vp.label, width - 3 * bar - 1)
             if lines is None:
-                return self.fail(point, "a word of the point is too wide for its panel")
-            pieces += [
-                TextBlock(text_x, py, indent, pt, (marker,), "headline"),
-                TextBlock(text_x + indent, py, text_w - indent, pt, tuple(lines), "panel-ink"),
-            ]
-            py += len(lines) * pt.line + 0.35 * pt.size
-        return py - 0.35 * pt.size + inner, pieces
+                return self.fail(vp.title, "a word of the viewpoint title is too wide for its column")
+            if len(lines) > MAX_HEADING_LINES:
+                return self.fail(vp.title, f"the viewpoint title does not fit its column in {MAX_HEADING_LINES} lines")
+            h = len(lines) * hd.line
+            out.append((h + 0.3 * pt.size, [Rect(0, 0.1 * hd.size, bar, h - 0.2 * hd.size, "accent"),
+                                             TextBlock(3 * bar, 0, width - 3 * bar, hd, tuple(lines), "headline")], True))
+            for marker, point in vp.numbered_points():
+                indent = pt.measure(marker) + 0.2 * pt.size
+                body = pt.fill(point, width - indent - 1)
+                if body is None:
+                    return self.fail(point, "a word of the point is too wide for its column")
+                out.append((len(body) * pt.line + 0.3 * pt.size, [
+                    TextBlock(0, 0, indent, pt, (marker,), "headline"),
+                    TextBlock(indent, 0, width - indent, pt, tuple(body), "ink")], False))
+            height, pieces, keep = out[-1]
+            out[-1] = (height + 0.6 * pt.size, pieces, keep)  # more room before the next viewpoint
+        return out
 
-    def place(self, ty: dict[str, Type], extra: float = 0.0) -> tuple[list[Rect | TextBlock], float] | None:
-        """The poster's pieces at these sizes and the height left over, or ``None`` if they do not fit.
-        ``extra`` is added to each of the :attr:`spare_slots` gaps between sections."""
-        s, m, w, k = self.sheet, self.margin, self.width, self.k
+    def place(self, ty: dict[str, Type], columns: int, viewpoints, with_lead: bool = True, mark: str = "") -> list | None:
+        """The pieces of a sheet with ``viewpoints`` (and the lead, if ``with_lead``) at these
+        sizes in ``columns``, or ``None`` if they do not fit; ``mark``: which sheet of several."""
+        s, m, w, mm = self.sheet, self.margin, self.width, self.mm
         c = self.content
-        mm = PT_PER_MM * k
-        pieces: list[Rect | TextBlock] = background(s)
-
-        # Title band: the title as printed on covers, each cover line broken further only if needed.
+        pieces: list = background(s)
+        # Title band: the heading of the points as a kicker, the title as printed on covers.
+        title = ty["title"]
         title_lines: list[str] = []
         for line in c.document.title_lines:
-            broken = ty["title"].balance(line, w - 1)
+            broken = title.balance(line, w - 1)
             if broken is None:
                 return self.fail(line, "a word of the title is too wide for the poster")
             title_lines += broken
-        sub = Type(*LABEL, 0.36 * ty["title"].size, 1.3)
+        sub = Type(*LABEL, round(0.34 * title.size * 2) / 2, 1.3)
         subtitle = self.labels["poster_subtitle"].format(author=c.document.author, date=c.document.date)
         sub_lines = sub.wrap(subtitle, w - 1)
         if sub_lines is None:
-            d = c.document
-            return self.fail_wrap([d.programme, d.committee, d.date], sub, w - 1, self.labels["poster_subtitle"])
-        pad = 14 * mm
-        band_h = pad + len(title_lines) * ty["title"].line + 0.4 * sub.size + len(sub_lines) * sub.line + pad
-        pieces += [band(s, band_h), Rect(-s.bleed, band_h, s.width + 2 * s.bleed, 2 * mm, "accent")]
-        pieces.append(TextBlock(m, pad, w, ty["title"], tuple(title_lines), "band-ink"))
-        pieces.append(TextBlock(m, pad + len(title_lines) * ty["title"].line + 0.4 * sub.size, w, sub, tuple(sub_lines), "band-ink"))
-        y = band_h + 2 * mm + 10 * mm + extra
-
-        lead = ty["lead"].wrap(c.viewpoints.lead, w - 1)
-        if lead is None:
-            return self.fail(c.viewpoints.lead, "a word of the lead is too wide for the poster")
-        pieces.append(TextBlock(m, y, w, ty["lead"], tuple(lead), "ink"))
-        y += len(lead) * ty["lead"].line + 9 * mm + extra
-
-        heading = ty["heading"]
-        bar = 2.2 * mm
-        pieces.append(Rect(m, y + (heading.line - heading.size) / 2, bar * 2.5, heading.size, "accent"))
-        heading_lines = heading.balance(c.viewpoints.heading, w - bar * 4 - 1)
-        if heading_lines is None:
+            return self.fail(self.labels["poster_subtitle"], "a word of the subtitle is too wide for the poster")
+        top = s.inset + 8 * mm
+        y = top
+        pieces.append(TextBlock(m, y, w, title, tuple(title_lines), "band-ink"))
+        y += len(title_lines) * title.line + 0.3 * sub.size
+        pieces.append(TextBlock(m, y, w, sub, tuple(sub_lines), "band-ink"))
+        band_h = y + len(sub_lines) * sub.line + 7 * mm
+        pieces[len(pieces) - 2 : len(pieces) - 2] = [band(s, band_h), across(s, band_h, 2 * mm, "accent")]
+        y = band_h + 2 * mm + 6 * mm
+        heading = ty["kicker"]
+        kicker = heading.balance(c.viewpoints.heading + mark, w - 1)
+        if kicker is None:
             return self.fail(c.viewpoints.heading, "a word of the heading is too wide for the poster")
-        pieces.append(TextBlock(m + bar * 4, y, w - bar * 4, heading, tuple(heading_lines), "headline"))
-        y += len(heading_lines) * heading.line + 6 * mm
+        pieces.append(TextBlock(m, y, w, heading, tuple(kicker), "headline"))
+        y += len(kicker) * heading.line + 4 * mm
 
-        # One panel per viewpoint: its numbered title, then the four points. Panels fill the width
-        # on a portrait sheet; on a landscape sheet they sit two by two, each row as tall as its taller panel.
-        gap = 5 * mm
-        inner = 7 * mm
-        vt, pt = ty["viewpoint"], ty["point"]
-        columns = self.columns
-        panel_w = (w - (columns - 1) * gap) / columns
-        viewpoints = c.viewpoints.viewpoints
-        for row in range(0, len(viewpoints), columns):
-            panels = []
-            for column, vp in enumerate(viewpoints[row : row + columns]):
-                panel = self.panel(vp, vt, pt, panel_w, inner)
-                if panel is None:
-                    return None
-                panels.append((m + column * (panel_w + gap), *panel))
-            h = max(height for _, height, _ in panels)
-            for x, _, panel_pieces in panels:
-                pieces += [Rect(x, y, panel_w, h, "panel"), Rect(x, y, 1.6 * mm, h, "accent")]
-                pieces += [replace(p, x=p.x + x, y=p.y + y) for p in panel_pieces]
-            y += h + gap + extra
-
-        foot = Type(*LABEL, 10 * k, 1.35)
+        # Footer, from the bottom up: the credit, then the lead in short columns.
+        foot = Type(*LABEL, round(10 * self.k * 2) / 2, 1.35)
         credit = foot.wrap(credit_line(c, self.labels), w - 1)
         if credit is None:
-            d = c.document
-            return self.fail_wrap([*d.title_lines, d.programme, d.committee, d.date], foot, w - 1, self.labels["credit"])
-        foot_y = s.height - 12 * mm - len(credit) * foot.line
-        y -= gap + extra
-        if y + 6 * mm > foot_y:
-            return self.fail(c.viewpoints.lead, "the poster text does not fit", "shorten the lead or the points")
+            return self.fail(self.labels["credit"], "a word of the credit is too wide for the poster")
+        foot_y = s.height - s.inset - 5 * mm - len(credit) * foot.line
+        lead_type = ty["lead"]
+        lead_columns = max(columns, 2)
+        lead_w = (w - (lead_columns - 1) * self.gutter) / lead_columns
+        lead_lines = lead_type.fill(c.viewpoints.lead, lead_w - 1) if with_lead else []
+        if lead_lines is None:
+            return self.fail(c.viewpoints.lead, "a word of the lead is too wide for the poster")
+        per = -(-len(lead_lines) // lead_columns) if lead_lines else 0
+        lead_h = per * lead_type.line
+        lead_y = foot_y - 3 * mm - lead_h
+        rule_y = lead_y - 4 * mm
+        for i in range(lead_columns):
+            part = lead_lines[i * per : (i + 1) * per]
+            if part:
+                pieces.append(TextBlock(m + i * (lead_w + self.gutter), lead_y, lead_w, lead_type, tuple(part), "muted"))
+        pieces.append(Rect(m, rule_y, w, max(0.8, 1.2 * self.k), "accent"))
         pieces.append(TextBlock(m, foot_y, w, foot, tuple(credit), "muted"))
-        return pieces, foot_y - 6 * mm - y
+
+        # The points in columns, balanced: blocks in order, a heading kept with its first point.
+        col_w = self.measure(columns)
+        blocks = self.blocks(ty, col_w, viewpoints)
+        if blocks is None:
+            return None
+        room = rule_y - 4 * mm - y
+        split = balance_columns([h for h, _, _ in blocks], [k for _, _, k in blocks], columns, room)
+        if split is None:
+            return self.fail(c.viewpoints.lead, "the poster text does not fit", "shorten the points or the lead")
+        for column, (first, last) in enumerate(split):
+            x, cy = m + column * (col_w + self.gutter), y
+            for height, block, _ in blocks[first:last]:
+                pieces += [moved(p, x, cy) for p in block]
+                cy += height
+        return pieces
+
+
+def balance_columns(heights: list[float], keep: list[bool], columns: int, room: float) -> list[tuple[int, int]] | None:
+    """Split blocks (in order) into ``columns`` runs, no column taller than ``room``, the
+    tallest as short as possible; a block marked ``keep`` never ends a column. ``None`` if
+    they do not fit."""
+    n = len(heights)
+    best = None
+
+    def runs(start: int, left: int):
+        if left == 1:
+            yield [(start, n)]
+            return
+        for end in range(start + 1, n):
+            if not keep[end - 1]:
+                for rest in runs(end, left - 1):
+                    yield [(start, end), *rest]
+
+    for split in runs(0, columns):
+        tallest = max(sum(heights[a:b]) for a, b in split)
+        if tallest <= room and (best is None or tallest < best[0]):
+            best = (tallest, split)
+    return None if best is None else best[1]
 
 
 @register
 class PosterRenderer(SheetRenderer):
-    """poster.pdf: one sheet."""
+    """poster.pdf: one sheet, or the sheet tiled onto office paper (``tile``)."""
 
     name = "poster"
     description = "The wall poster: title, lead and the sixteen points on one sheet (A2 by default)."
-    options = sheet_options(POSTER_PAPERS)
+    options = (*sheet_options(POSTER_PAPERS),
+               Option("tile", "choice", "Print the poster on several sheets of this size for an office printer, "
+                      f"overlapping by {TILE_OVERLAP_MM:g} mm, with alignment marks and an assembly map.",
+                      choices=OFFICE_SHEETS, metavar="[A4|A3]"))
     content_files = ("document.yaml", "viewpoints.yaml")  # what it prints: rebuilt only when these change
     requires = ("viewpoints",)
     template_dirs = ("sheet", "poster")
     file_name = "poster.pdf"
     template = "poster/poster.html.j2"
 
+    @classmethod
+    def check_settings(cls, settings: dict) -> None:
+        check_print_settings(settings)
+        tile = settings.get("tile")
+        if tile and (settings.get("print_shop") or settings.get("bleed") or settings.get("crop_marks")):
+            raise OptionError("a tiled poster is for an office printer; leave out --print-shop, --bleed and --crop-marks", "tile")
+        paper = settings.get("paper") or POSTER_PAPERS[0]
+        if tile and PAPER_SIZES[paper][0] * PAPER_SIZES[paper][1] <= PAPER_SIZES[tile][0] * PAPER_SIZES[tile][1]:
+            raise OptionError(f"the poster ({paper}) is not larger than a sheet of {tile}; print it as it is, without --tile", "tile")
+
     def lay_out(self, content: Content, sheet: Sheet) -> tuple[list[Page], float]:
         layout = PosterLayout(sheet, content)
-        return [layout.fit()], layout.safe_margin
+        pages = layout.fit()
+        if len(pages) > 1:
+            self.note = (f"the sixteen points do not fit one {sheet.paper} sheet at the legible sizes: "
+                         f"{len(pages)} sheets (B2 and A1 hold them on one)")
+        return pages, layout.safe_margin
+
+    def office(self, pages, sheet, content):
+        if self.settings["tile"] is None:
+            return None
+        tiling = Tiling.of(sheet, self.settings["tile"])
+        words = labels()
+        tiles = []
+        for number, page in enumerate(pages, 1):  # a poster of two sheets: say which one
+            which = sheet.paper + (words["poster_part"].format(number=number, count=len(pages)) if len(pages) > 1 else "")
+            tiles += tiling.pages(page, words, which)
+        return tiling.sheet, tiles, None

@@ -20,17 +20,22 @@ T = TypeVar("T")
 
 from generator.fonts import GOTHIC, PGOTHIC, Face, FACES
 from generator.model import ID_MAX, ID_PATTERN, Content, Text
-from generator.render import Artifact, Option, Renderer
+from generator.render import Artifact, Option, OptionError, Renderer
 from generator.render.measure import font_metrics
 from generator.render.phrases import balance, wrap
 
-from generator.render.style import PAPER_SIZES, PT_PER_MM, THEMES, Theme
+from generator.render.style import PAPER_SIZES, PT_PER_MM, THEMES, Theme, css_colour
 
-# Crop marks sit in a slug outside the bleed: they start this far past the bleed edge and are this long.
-MARK_GAP_MM = 2.0
-MARK_LENGTH_MM = 6.0
-SLUG_MM = MARK_GAP_MM + MARK_LENGTH_MM + 1.0
-MAX_BLEED_MM = 10.0
+# Japanese トンボ sit in a slug outside the bleed: lines this long, starting at the bleed edge.
+MARK_LENGTH_MM = 10.0
+SLUG_MM = MARK_LENGTH_MM + 2.0
+MAX_BLEED_MM = 20.0
+PRINT_SHOP_BLEED_MM = 3.0
+# Office printers cannot print the outer 3-5 mm of a sheet: without bleed nothing is printed there.
+OFFICE_MARGIN_MM = 5.0
+MARK_STROKE = 0.25  # pt: hairline trim marks, as print shops draw them
+# Sheets an office printer takes, for imposing cards (--sheet) and tiling the poster (--tile).
+OFFICE_SHEETS = ("A4", "A3")
 
 
 def sheet_options(papers: tuple[str, ...], default_theme: str = "ai") -> tuple[Option, ...]:
@@ -39,12 +44,23 @@ def sheet_options(papers: tuple[str, ...], default_theme: str = "ai") -> tuple[O
         Option("paper", "choice", "Paper size, portrait unless --landscape (B sizes are JIS B, e.g. B2 = 515 x 728 mm).",
                default=papers[0], choices=papers),
         Option("landscape", "flag", "Landscape instead of portrait.", default=False),
-        Option("bleed", "number", "Extend backgrounds MM mm past the trim for a print shop (TrimBox and BleedBox set). Usually 3.",
-               default=0.0, low=0, high=MAX_BLEED_MM, metavar="MM"),
-        Option("crop_marks", "flag", "Add crop marks in a margin outside the trim (and bleed).", default=False),
+        Option("bleed", "number", f"Extend backgrounds MM mm past the trim for a print shop (TrimBox and BleedBox set). "
+               f"Default: {PRINT_SHOP_BLEED_MM:g} with --print-shop, else 0 (and nothing printed within "
+               f"{OFFICE_MARGIN_MM:g} mm of the sheet's edge, which office printers cannot print).",
+               default=None, low=0, high=MAX_BLEED_MM, metavar="MM"),
+        Option("crop_marks", "flag", "Add Japanese trim marks (トンボ: corner and centre marks) outside the trim and bleed.",
+               default=False),
+        Option("print_shop", "flag", "For a print shop: PDF/X-4, CMYK colours, black text in K only, "
+               f"{PRINT_SHOP_BLEED_MM:g} mm bleed unless --bleed, トンボ.", default=False),
         Option("theme", "choice", "Colour theme: " + "; ".join(f"{t.name}: {t.description}" for t in THEMES.values()) + ".",
                default=default_theme, choices=tuple(THEMES)),
     )
+
+
+def check_print_settings(settings: dict) -> None:
+    """Cross-option checks every sheet material shares (see :meth:`Renderer.check_settings`)."""
+    if settings.get("print_shop") and settings.get("bleed") == 0:
+        raise OptionError("--print-shop needs a bleed; leave --bleed out (3 mm) or give more than 0", "bleed")
 
 
 @dataclass(frozen=True)
@@ -53,35 +69,47 @@ class PrintOptions:
 
     paper: str
     landscape: bool = False
-    bleed_mm: float = 0.0
+    bleed_mm: float | None = None
     crop_marks: bool = False
     theme: str = "ai"
+    print_shop: bool = False
 
 
 @dataclass(frozen=True)
 class Sheet:
-    """The geometry of one page, in pt: trim size, bleed, and the slug that holds crop marks."""
+    """The geometry of one page, in pt: trim size, bleed, and the slug that holds トンボ.
+
+    ``inset``: how far from the trim nothing is printed (the office margin without bleed, 0 with it)."""
 
     paper: str
     width: float
     height: float
-    bleed: float
-    slug: float
-    crop_marks: bool
+    bleed: float = 0.0
+    slug: float = 0.0
+    crop_marks: bool = False
+    print_shop: bool = False
 
     @classmethod
     def from_options(cls, options: PrintOptions) -> "Sheet":
         w_mm, h_mm = PAPER_SIZES[options.paper]
         if options.landscape:
             w_mm, h_mm = h_mm, w_mm
+        bleed = options.bleed_mm if options.bleed_mm is not None else PRINT_SHOP_BLEED_MM if options.print_shop else 0.0
+        marks = options.crop_marks or options.print_shop
         return cls(
             paper=f"{options.paper}{' landscape' if options.landscape else ''}",
             width=w_mm * PT_PER_MM,
             height=h_mm * PT_PER_MM,
-            bleed=options.bleed_mm * PT_PER_MM,
-            slug=SLUG_MM * PT_PER_MM if options.crop_marks else 0.0,
-            crop_marks=options.crop_marks,
+            bleed=bleed * PT_PER_MM,
+            slug=SLUG_MM * PT_PER_MM if marks else 0.0,
+            crop_marks=marks,
+            print_shop=options.print_shop,
         )
+
+    @classmethod
+    def plain(cls, paper: str, landscape: bool = False) -> "Sheet":
+        """An office sheet of ``paper``: no bleed, no marks."""
+        return cls.from_options(PrintOptions(paper, landscape))
 
     def scale(self, reference: str) -> float:
         """How much bigger this sheet is than ``reference`` (same area ratio as for A sizes)."""
@@ -89,41 +117,83 @@ class Sheet:
         return math.sqrt((self.width * self.height) / (rw * rh * PT_PER_MM**2))
 
     @property
+    def inset(self) -> float:
+        return 0.0 if self.bleed else OFFICE_MARGIN_MM * PT_PER_MM
+
+    @property
     def extent(self) -> float:
         """How far the PDF's MediaBox reaches past the trim on each side."""
         return self.bleed + self.slug
 
     def marks(self) -> list[tuple[float, float, float, float]]:
-        """Crop marks as rectangles ``(x, y, w, h)`` in pt relative to the trim's top left corner."""
+        """Japanese トンボ as rectangles ``(x, y, w, h)`` in pt from the trim's top left corner,
+        all outside the bleed: at each corner two L-shaped pairs, on the trim lines (内トンボ)
+        and on the bleed lines (外トンボ); at the middle of each side a centre mark (センタートンボ),
+        a cross on the centre line."""
         if not self.crop_marks:
             return []
-        start = self.bleed + MARK_GAP_MM * PT_PER_MM
+        b, w, h = self.bleed, self.width, self.height
         length = MARK_LENGTH_MM * PT_PER_MM
-        stroke = 0.3
+        s = MARK_STROKE
         out = []
-        for x in (0.0, self.width):
-            for y in (0.0, self.height):
-                hx = -start - length if x == 0 else x + start
-                vy = -start - length if y == 0 else y + start
-                out.append((hx, y - stroke / 2, length, stroke))  # horizontal, on the trim line y
-                out.append((x - stroke / 2, vy, stroke, length))  # vertical, on the trim line x
+        for x, sx in ((0.0, -1), (w, 1)):
+            for y, sy in ((0.0, -1), (h, 1)):
+                far_x = x + sx * b  # the bleed line beside this corner
+                far_y = y + sy * b
+                left = far_x - length if sx < 0 else far_x
+                top = far_y - length if sy < 0 else far_y
+                for line_y in (y, far_y):  # horizontal marks, outside the bleed in x
+                    out.append((left, line_y - s / 2, length, s))
+                for line_x in (x, far_x):  # vertical marks, outside the bleed in y
+                    out.append((line_x - s / 2, top, s, length))
+        half = 0.5 * length
+        for cx in (w / 2,):  # top and bottom centre marks
+            for y0 in (-b - length, h + b):
+                out.append((cx - s / 2, y0, s, length))
+                out.append((cx - half, y0 + half - s / 2, 2 * half, s))
+        for cy in (h / 2,):  # left and right centre marks
+            for x0 in (-b - length, w + b):
+                out.append((x0, cy - s / 2, length, s))
+                out.append((x0 + half - s / 2, cy - half, s, 2 * half))
         return out
 
     def page_css(self) -> str:
+        background = "none" if self.print_shop else "#fff"
         return (
             f"@page {{ size: {self.width:.3f}pt {self.height:.3f}pt; margin: 0; "
-            f"bleed: {self.extent:.3f}pt; background: #fff }}"
+            f"bleed: {self.extent:.3f}pt; background: {background} }}"
         )
+
+    def colour(self, colour: str, text: bool = False) -> str:
+        """CSS for ``colour`` on this sheet: RGB, or DeviceCMYK for the print shop."""
+        return css_colour(colour, self.print_shop, text)
 
     def fix_boxes(self, document, pdf) -> None:
         """WeasyPrint finisher: BleedBox exactly trim + bleed (WeasyPrint caps it at 10 pt and
-        would count the crop-mark slug as bleed). MediaBox = trim + bleed + slug, TrimBox = trim."""
+        would count the トンボ slug as bleed). MediaBox = trim + bleed + slug, TrimBox = trim.
+        For the print shop, the PDF/X version in the Info dictionary too (WeasyPrint writes it
+        only in the XMP metadata for X-4, where pdfinfo and many preflight tools look first)."""
         kids = pdf.pages["Kids"]
         for number in kids[0::3]:
             page = pdf.objects[number]
             left, top, right, bottom = (float(v) for v in page["TrimBox"])
             b = self.bleed
             page["BleedBox"] = type(page["TrimBox"])([left - b, top - b, right + b, bottom + b])
+        if self.print_shop:
+            import pydyf  # WeasyPrint's own PDF writer, whose objects the finisher receives
+
+            pdf.info["GTS_PDFXVersion"] = pydyf.String("PDF/X-4")
+            if "OutputIntents" not in pdf.catalog:
+                # PDF/X names the printing condition the colours are for. No CMYK ICC profile
+                # ships with printgen, so the intent names the registered condition Japanese
+                # offset printers use (Japan Color 2001 Coated) without embedding its profile.
+                pdf.catalog["OutputIntents"] = pydyf.Array([pydyf.Dictionary({
+                    "Type": "/OutputIntent", "S": "/GTS_PDFX",
+                    "OutputConditionIdentifier": pydyf.String("JC200103"),
+                    "OutputCondition": pydyf.String("Japan Color 2001 Coated"),
+                    "RegistryName": pydyf.String("http://www.color.org"),
+                    "Info": pydyf.String("Japan Color 2001 Coated"),
+                })])
 
 
 # ---------------------------------------------------------------- measured type
@@ -157,6 +227,23 @@ class Type:
 
     def wrap(self, text: str, width: float) -> list[str] | None:
         return wrap(text, width, self.measure)
+
+    def fill(self, text: str, width: float) -> list[str] | None:
+        """Running text filled line by line between any two characters a Japanese line may
+        break between (kinsoku kept, Latin words whole), as body text is set: denser than
+        phrase breaks, for long text in narrow columns. ``None`` if a unit is wider than ``width``."""
+        from generator.render.measure import clusters
+
+        lines, line = [], ""
+        for unit in clusters(text):
+            if line and self.measure((line + unit).rstrip()) > width:
+                lines.append(line.rstrip())
+                line = unit.lstrip()
+            else:
+                line += unit
+            if self.measure(line.rstrip()) > width:
+                return None
+        return lines + [line.rstrip()] if line.strip() else lines
 
     def balance(self, text: str, width: float, max_lines: int | None = None) -> list[str] | None:
         return balance(text, width, self.measure, max_lines)
@@ -220,6 +307,8 @@ LABEL_FIELDS = {
     "viewpoint_counter": ("number", "count"),
     "credit": ("author", "title", "date"),
     "poster_subtitle": ("author", "date"),
+    "poster_part": ("number", "count"),
+    "tile_label": ("paper", "sheet", "number", "count", "row", "column", "overlap"),
 }
 
 
@@ -240,17 +329,19 @@ def safe_slug(value: str) -> str:
     return value
 
 
-def render_sheets(html: str, sheet: Sheet, *, pages: int, safe_margin: float):
+def render_sheets(html: str, sheet: Sheet, *, pages: int, safe_margin: float | None):
     """Lay out ``html`` (one sheet per page): the WeasyPrint document, and its PDF with the
     print-shop boxes set. Checked: exactly ``pages`` pages, and all text inside the trim less
     ``safe_margin`` pt (a measurement that disagrees with WeasyPrint is a loud error, never a
-    clipped line)."""
+    clipped line); ``None``: no text check (poster tiles clip the text on purpose)."""
     from generator.render.pdf import render_html, text_rectangles
 
     document = render_html(html)
     if len(document.pages) != pages:
         raise RuntimeError(f"laid out {len(document.pages)} pages, expected {pages}: measured type disagrees with WeasyPrint")
     pdf = write_pdf(document, sheet)
+    if safe_margin is None:
+        return document, pdf
     e = sheet.extent
     for number, rects in enumerate(text_rectangles(pdf), 1):
         for left, top, right, bottom, text in rects:
@@ -265,10 +356,12 @@ def render_sheets(html: str, sheet: Sheet, *, pages: int, safe_margin: float):
 
 
 def write_pdf(document, sheet: Sheet, pages=None) -> bytes:
-    """PDF bytes of ``document`` (or of some of its ``pages``), with print-shop boxes fixed."""
+    """PDF bytes of ``document`` (or of some of its ``pages``), with print-shop boxes fixed;
+    PDF/X-4 for the print shop."""
     if pages is not None:
         document = document.copy(pages)
-    return document.write_pdf(finisher=sheet.fix_boxes)
+    variant = {"pdf_variant": "pdf/x-4"} if sheet.print_shop else {}
+    return document.write_pdf(finisher=sheet.fix_boxes, **variant)
 
 
 # ---------------------------------------------------------------- what goes on a sheet
@@ -303,42 +396,76 @@ class TextBlock:
 
 
 @dataclass(frozen=True)
+class Clip:
+    """A window ``w`` × ``h`` at ``(x, y)`` showing ``pieces`` (placed relative to it) and
+    nothing outside it: a poster tile."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+    pieces: tuple
+
+
+@dataclass(frozen=True)
 class Page:
     """One sheet: what is drawn on it, back to front, and its text for the PDF outline."""
 
-    pieces: tuple[Rect | TextBlock, ...]
+    pieces: tuple[Rect | TextBlock | Clip, ...]
     label: str = ""
 
 
-def background(sheet: Sheet) -> list[Rect]:
-    """The paper colour, reaching into the bleed (not into the slug, where crop marks go).
+def moved(piece, dx: float, dy: float):
+    """``piece`` moved by ``(dx, dy)``."""
+    from dataclasses import replace
 
-    Without bleed the paper is the sheet's own background (templates/sheet/sheets.html.j2):
-    the same rectangle, filled first, one box fewer a page. With bleed it is a box, since a
-    background cannot reach outside its element. Not the page's background, even without
-    crop marks: that was ~5 % less WeasyPrint time, but the band's anti-aliased pixel at the
-    sheet's edge came out a shade different on some papers."""
-    b = sheet.bleed
-    return [Rect(-b, -b, sheet.width + 2 * b, sheet.height + 2 * b, "paper")] if b else []
+    return replace(piece, x=piece.x + dx, y=piece.y + dy)
+
+
+def background(sheet: Sheet) -> list[Rect]:
+    """The paper colour: into the bleed with bleed; else inside the office margin (the sheet
+    itself stays white, so an office printer's unprintable edge shows no white strip)."""
+    b, i = sheet.bleed, sheet.inset
+    if b:
+        return [Rect(-b, -b, sheet.width + 2 * b, sheet.height + 2 * b, "paper")]
+    return [Rect(i, i, sheet.width - 2 * i, sheet.height - 2 * i, "paper")]
+
+
+def across(sheet: Sheet, y: float, height: float, role: str) -> Rect:
+    """A rectangle across the sheet from ``y``: into the bleed, or to the office margin."""
+    b, i = sheet.bleed, sheet.inset
+    if b:
+        return Rect(-b, y, sheet.width + 2 * b, height, role)
+    return Rect(i, y, sheet.width - 2 * i, height, role)
 
 
 def band(sheet: Sheet, height: float) -> Rect:
-    """A band across the top of the sheet, into the bleed."""
-    b = sheet.bleed
-    return Rect(-b, -b, sheet.width + 2 * b, height + b, "band")
+    """A band across the top of the sheet, into the bleed (or from the office margin), ``height`` from the trim."""
+    top = -sheet.bleed if sheet.bleed else sheet.inset
+    return Rect(across(sheet, 0, 0, "").x, top, across(sheet, 0, 0, "").w, height - top, "band")
 
 
 def crop_marks(sheet: Sheet) -> list[Rect]:
     return [Rect(x, y, w, h, "mark") for x, y, w, h in sheet.marks()]
 
 
-def geometry(piece: Rect | TextBlock) -> str:
+def geometry(piece) -> str:
     """Where ``piece`` goes, as CSS (a text's height is its lines')."""
     css = f"left: {piece.x:.2f}pt; top: {piece.y:.2f}pt; width: {piece.width if isinstance(piece, TextBlock) else piece.w:.2f}pt"
     return css if isinstance(piece, TextBlock) else f"{css}; height: {piece.h:.2f}pt"
 
 
-def html_document(template: str, sheet: Sheet, theme: Theme, pages: list[Page], *, title: str, author: str) -> str:
+def _flat(pieces):
+    for piece in pieces:
+        if isinstance(piece, Clip):
+            yield piece
+            yield from _flat(piece.pieces)
+        else:
+            yield piece
+
+
+def html_document(template: str, sheet: Sheet, theme: Theme, pages: list[Page], *, title: str, author: str,
+                  created: str = "") -> str:
     """The HTML of a set of sheets (see templates/sheet/sheets.html.j2)."""
     from generator.templates import environment
 
@@ -348,14 +475,163 @@ def html_document(template: str, sheet: Sheet, theme: Theme, pages: list[Page], 
     # for every element.
     places: dict[str, str] = {}
     marks = crop_marks(sheet)
-    for piece in [p for page in pages for p in page.pieces] + marks:
+    for piece in list(_flat([p for page in pages for p in page.pieces])) + marks:
         if isinstance(piece, TextBlock) and piece.type not in types:
             types[piece.type] = f"t{len(types)}"
         places.setdefault(geometry(piece), f"p{len(places)}")
     return environment().get_template(template).render(
-        sheet=sheet, theme=theme, pages=pages, title=title, author=author,
-        marks=marks, types=types, places=places, geometry=geometry,
+        sheet=sheet, theme=theme, pages=pages, title=title, author=author, created=created,
+        marks=marks, types=types, places=places, geometry=geometry, colour=sheet.colour,
     )
+
+
+# ---------------------------------------------------------------- office sheets: imposition and tiles
+
+CUT_MARK_MM = 5.0  # cut marks between imposed cards: this long, starting at the office margin
+CUT_STROKE = 0.5  # pt: cut marks for scissors and office cutters, visible in a copy
+TILE_OVERLAP_MM = 10.0
+TILE_MARGIN_MM = 8.0  # tiles: printed window this far from the sheet's edges …
+TILE_FOOT_MM = 22.0  # … and this far from the bottom, where the tile's label and the assembly map go
+
+
+def grid(cell_w: float, cell_h: float, paper: str) -> tuple[Sheet, int, int]:
+    """The office sheet of ``paper`` (portrait or landscape) holding the most cells of this
+    size, and its columns and rows (0 when none fits)."""
+    best = None
+    for landscape in (False, True):
+        out = Sheet.plain(paper, landscape)
+        cols, rows = int((out.width + 1) // cell_w), int((out.height + 1) // cell_h)
+        if best is None or cols * rows > best[1] * best[2]:
+            best = (out, cols, rows)
+    return best
+
+
+def impose(pages: list[Page], card: Sheet, paper: str) -> tuple[Sheet, list[Page]]:
+    """Cards several to an office sheet: cells exactly card-sized, edge to edge, cut marks on
+    the cut lines in the white office margins of the cards (so no card crosses a cut)."""
+    out, cols, rows = grid(card.width, card.height, paper)
+    x0, y0 = (out.width - cols * card.width) / 2, (out.height - rows * card.height) / 2
+    cells = [(x0 + c * card.width, y0 + r * card.height) for r in range(rows) for c in range(cols)]
+    marks = cut_marks(out, [x0 + c * card.width for c in range(cols + 1)], [y0 + r * card.height for r in range(rows + 1)])
+    n = len(cells)
+    imposed = []
+    for first in range(0, len(pages), n):
+        group = pages[first : first + n]
+        pieces = [moved(p, cx, cy) for page, (cx, cy) in zip(group, cells) for p in page.pieces]
+        label = " / ".join(page.label for page in group)
+        imposed.append(Page(tuple(pieces + marks), label))
+    return out, imposed
+
+
+def cut_marks(out: Sheet, xs: list[float], ys: list[float]) -> list[Rect]:
+    """Cut marks of a grid of cells: short lines on each cut line inside the office margin
+    band, and a cross where two inner cuts meet; none on a cut at the sheet's edge."""
+    i, length, s = out.inset, CUT_MARK_MM * PT_PER_MM, CUT_STROKE
+    inner = lambda v, size: i <= v <= size - i
+    marks = []
+    for x in filter(lambda v: inner(v, out.width), xs):
+        marks += [Rect(x - s / 2, i, s, length, "cut"), Rect(x - s / 2, out.height - i - length, s, length, "cut")]
+    for y in filter(lambda v: inner(v, out.height), ys):
+        marks += [Rect(i, y - s / 2, length, s, "cut"), Rect(out.width - i - length, y - s / 2, length, s, "cut")]
+    arm = 0.6 * length
+    for x in filter(lambda v: inner(v, out.width), xs):
+        for y in filter(lambda v: inner(v, out.height), ys):
+            marks += [Rect(x - arm, y - s / 2, 2 * arm, s, "cut"), Rect(x - s / 2, y - arm, s, 2 * arm, "cut")]
+    return marks
+
+
+@dataclass(frozen=True)
+class Tiling:
+    """How a poster goes onto office sheets: the sheet, and each tile's window in poster pt
+    (``(x, y, w, h)``, row by row), overlapping by :data:`TILE_OVERLAP_MM`."""
+
+    sheet: Sheet
+    cols: int
+    rows: int
+    windows: tuple[tuple[float, float, float, float], ...]
+
+    @classmethod
+    def of(cls, poster: Sheet, paper: str) -> "Tiling":
+        margin, foot, overlap = (v * PT_PER_MM for v in (TILE_MARGIN_MM, TILE_FOOT_MM, TILE_OVERLAP_MM))
+        best = None
+        for landscape in (False, True):
+            out = Sheet.plain(paper, landscape)
+            w, h = out.width - 2 * margin, out.height - margin - foot
+            cols = 1 + max(0, math.ceil((poster.width - w) / (w - overlap) - 1e-9))
+            rows = 1 + max(0, math.ceil((poster.height - h) / (h - overlap) - 1e-9))
+            if best is None or cols * rows < best[1] * best[2]:
+                best = (out, cols, rows, w, h)
+        out, cols, rows, w, h = best
+        # The tiles' union centred on the poster (it is a little larger).
+        x0 = (poster.width - (w + (cols - 1) * (w - overlap))) / 2
+        y0 = (poster.height - (h + (rows - 1) * (h - overlap))) / 2
+        windows = tuple((x0 + c * (w - overlap), y0 + r * (h - overlap), w, h) for r in range(rows) for c in range(cols))
+        return cls(out, cols, rows, windows)
+
+    def alignment_marks(self) -> list[Rect]:
+        """Crosses in the middle of every overlap, in poster pt: each shows on both sheets it
+        joins, so the sheets are glued with the crosses on top of each other."""
+        overlap = TILE_OVERLAP_MM * PT_PER_MM
+        arm, thin, halo = 4 * PT_PER_MM, 0.5, 2.0
+        points = []
+        for r in range(self.rows):
+            for c in range(self.cols):
+                x, y, w, h = self.windows[r * self.cols + c]
+                if c + 1 < self.cols:
+                    points += [(x + w - overlap / 2, y + h * f) for f in (0.25, 0.75)]
+                if r + 1 < self.rows:
+                    points += [(x + w * f, y + h - overlap / 2) for f in (0.25, 0.75)]
+        marks = []
+        for px, py in points:
+            for size, role in ((halo, "halo"), (thin, "mark")):
+                marks += [Rect(px - arm, py - size / 2, 2 * arm, size, role), Rect(px - size / 2, py - arm, size, 2 * arm, role)]
+        return marks
+
+    def pages(self, poster: Page, words: dict[str, Text], paper: str) -> list[Page]:
+        """One page per tile: the poster through its window, its label, and the assembly map."""
+        out, margin = self.sheet, TILE_MARGIN_MM * PT_PER_MM
+        shown = tuple(poster.pieces) + tuple(self.alignment_marks())
+        label_type = Type(*LABEL, 8, 1.35)
+        count = len(self.windows)
+        cell = min(3.2 * PT_PER_MM, 14 * PT_PER_MM / self.rows)
+        map_x, map_y = out.width - margin - self.cols * cell, out.height - TILE_FOOT_MM * PT_PER_MM + 4 * PT_PER_MM
+        pages = []
+        for index, (x, y, w, h) in enumerate(self.windows):
+            row, col = divmod(index, self.cols)
+            text = words["tile_label"].format(paper=paper, sheet=out.paper.split()[0], number=index + 1, count=count,
+                                              row=row + 1, column=col + 1, overlap=f"{TILE_OVERLAP_MM:g}")
+            lines = label_type.wrap(text, map_x - margin - 4 * PT_PER_MM) or (text,)
+            inside = (cropped(moved(p, -x, -y), w, h) for p in shown)
+            pieces: list = [Clip(margin, margin, w, h, tuple(p for p in inside if p is not None)),
+                            TextBlock(margin, map_y, map_x - margin, label_type, tuple(lines), "ink")]
+            for i in range(count):  # the assembly map: this sheet dark among the others
+                r, c = divmod(i, self.cols)
+                pieces.append(Rect(map_x + c * cell + 0.4, map_y + r * cell + 0.4, cell - 0.8, cell - 0.8,
+                                   "map-here" if i == index else "map"))
+            pages.append(Page(tuple(pieces), f"{poster.label} {index + 1}/{count}"))
+        return pages
+
+
+def cropped(piece, w: float, h: float):
+    """``piece`` cut to what shows in a window ``w`` × ``h`` at (0, 0) (a rectangle cut to it,
+    a text to the lines that reach into it), or ``None``. The clipping box hides the rest, but
+    WeasyPrint would carry a box reaching below the page over to the next page."""
+    from dataclasses import replace
+
+    if isinstance(piece, Rect):
+        left, top = max(piece.x, 0.0), max(piece.y, 0.0)
+        right, bottom = min(piece.x + piece.w, w), min(piece.y + piece.h, h)
+        return Rect(left, top, right - left, bottom - top, piece.role) if right > left and bottom > top else None
+    if piece.x >= w or piece.x + piece.width <= 0:
+        return None
+    line = piece.type.line
+    shown = [i for i in range(len(piece.lines)) if piece.y + (i + 1) * line > 0 and piece.y + i * line < h]
+    if not shown:
+        return None
+    return replace(piece, y=piece.y + shown[0] * line, lines=piece.lines[shown[0] : shown[-1] + 1])
+
+
+# ---------------------------------------------------------------- the renderers' base
 
 
 class SheetRenderer(Renderer):
@@ -367,26 +643,40 @@ class SheetRenderer(Renderer):
 
     file_name: ClassVar[str]
     template: ClassVar[str]
+    note: str = ""
 
     def lay_out(self, content: Content, sheet: Sheet) -> tuple[list[Page], float]:
         """The pages, and the safe margin (pt) no text may enter."""
         raise NotImplementedError
 
+    def office(self, pages: list[Page], sheet: Sheet, content: Content) -> tuple[Sheet, list[Page], float | None] | None:
+        """The pages put onto office sheets (imposed, tiled), the sheet and the text's safe
+        margin on it; ``None`` to print them as they are."""
+        return None
+
     def title(self, content: Content) -> str:
         return content.document.title
+
+    @classmethod
+    def check_settings(cls, settings: dict) -> None:
+        check_print_settings(settings)
 
     @property
     def print_options(self) -> PrintOptions:
         s = self.settings
-        return PrintOptions(s["paper"], s["landscape"], s["bleed"], s["crop_marks"], s["theme"])
+        return PrintOptions(s["paper"], s["landscape"], s["bleed"], s["crop_marks"], s["theme"], s["print_shop"])
 
     def render(self, content: Content) -> list[Artifact]:
         """The pages fitted in Python, then laid out, checked and written by WeasyPrint."""
         options = self.print_options
         sheet = Sheet.from_options(options)
         pages, safe_margin = self.lay_out(content, sheet)
+        printed = self.office(pages, sheet, content)
+        if printed is not None:
+            sheet, pages, safe_margin = printed
         html = html_document(self.template, sheet, THEMES[options.theme], pages,
-                             title=self.title(content), author=content.document.author)
+                             title=self.title(content), author=content.document.author,
+                             created=content.document.date_iso)
         self.sheet = sheet
         self.document, pdf = render_sheets(html, sheet, pages=len(pages), safe_margin=safe_margin)
-        return [Artifact(self.file_name, pdf, len(pages))]
+        return [Artifact(self.file_name, pdf, len(pages), note=self.note)]

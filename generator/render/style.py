@@ -16,11 +16,92 @@ PAPER_SIZES: dict[str, tuple[float, float]] = {
     "A2": (420, 594),
     "A3": (297, 420),
     "A4": (210, 297),
+    "A5": (148, 210),
+    "A6": (105, 148),
     "B2": (515, 728),
     "B3": (364, 515),
     "B4": (257, 364),
     "B5": (182, 257),
 }
+
+
+# One palette for the whole kit (handout, cards, poster, deck). Themes are variations of it;
+# templates/handout/handout.css repeats these values as CSS variables (a test holds them equal).
+PALETTE: dict[str, str] = {
+    "ink": "#1a1a1a",  # text; K100 at the print shop
+    "muted": "#4d4d4d",  # credits, footers, secondary text
+    "indigo": "#183a6b",  # headlines, bands, the handout's accent
+    "indigo_tint": "#eef2f7",  # panels, the handout's tinted boxes
+    "indigo_tint_head": "#dfe7f0",  # table heads
+    "indigo_tint_light": "#f3f6fa",  # quotations
+    "indigo_rule": "#8aa2bd",  # card borders
+    "indigo_rule_light": "#c5d1de",  # light rules
+    "grid": "#777777",  # table grid
+    "hairline": "#999999",  # thin rules
+    "writing_line": "#aaaaaa",  # lines to write on
+    "gold": "#e0a020",  # rules and bars only, never text
+    "white": "#ffffff",
+}
+# The handout's CSS variables (templates/handout/handout.css) and the palette colour each is.
+HANDOUT_VARIABLES: dict[str, str] = {
+    "--ink": "ink", "--muted": "muted", "--accent": "indigo", "--tint": "indigo_tint", "--rule": "indigo_rule",
+    "--rule-light": "indigo_rule_light", "--tint-head": "indigo_tint_head", "--tint-light": "indigo_tint_light",
+    "--grid": "grid", "--hairline": "hairline", "--writing-line": "writing_line", "--paper": "white",
+}
+
+# Print-shop values of the palette (CMYK, 0-1). Black text is K100 only; greys are K only;
+# other colours not listed here are converted by :func:`cmyk`.
+PALETTE_CMYK: dict[str, tuple[float, float, float, float]] = {
+    PALETTE["ink"]: (0, 0, 0, 1),
+    PALETTE["muted"]: (0, 0, 0, 0.8),
+    PALETTE["indigo"]: (1, 0.75, 0.2, 0.35),
+    PALETTE["indigo_tint"]: (0.06, 0.02, 0, 0),
+    PALETTE["gold"]: (0, 0.4, 0.9, 0.05),
+    PALETTE["white"]: (0, 0, 0, 0),
+    "#000000": (0, 0, 0, 1),
+}
+
+# One type scale for the kit: each role's size in pt, (smallest, largest), at the distance it
+# is read from (field notes: cards 2-3 m, a wall poster 1-2 m, slides projected, a handout in
+# the hand). Cards are given for A3 and the poster for A2; both scale with their paper.
+TYPE_SCALE: dict[str, tuple[float, float]] = {
+    "card_headline": (72, 120),  # message cards read from 2-3 m: at least 72 pt on A3
+    "card_text": (28, 36),  # at least 28 pt on A3
+    "card_words": (72, 200),  # the slogan and the bridge, display size
+    "card_viewpoint_headline": (40, 60),
+    "card_viewpoint_text": (28, 28),
+    "poster_title": (72, 108),  # a wall poster read from 1-2 m, on A2
+    "poster_heading": (36, 48),
+    "poster_text": (24, 32),
+    "poster_lead": (14, 20),  # the lead, in the footer
+    "poster_kicker": (24, 28),
+    "slide_title": (32, 44),  # projected slides (the deck's floors)
+    "slide_text": (24, 32),
+    "handout_text": (9, 11),  # a printed handout (its body sizes are in handout.py's papers)
+}
+
+
+def cmyk(colour: str, text: bool = False) -> tuple[float, float, float, float]:
+    """``#rrggbb`` for the print shop: the palette's own values; a neutral grey as K only;
+    near-black text as K100 (so it prints in one ink); else the naive separation."""
+    colour = colour.lower()
+    if colour in PALETTE_CMYK:
+        return PALETTE_CMYK[colour]
+    r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    if text and max(r, g, b) < 0.2 and max(r, g, b) - min(r, g, b) < 0.05:
+        return (0, 0, 0, 1)
+    k = 1 - max(r, g, b)
+    if max(r, g, b) - min(r, g, b) < 0.02:
+        return (0, 0, 0, round(k, 3))
+    c, m, y = ((1 - v - k) / (1 - k) for v in (r, g, b))
+    return tuple(round(v, 3) for v in (c, m, y, k))
+
+
+def css_colour(colour: str, print_shop: bool, text: bool = False) -> str:
+    """The CSS of ``colour``: itself, or ``device-cmyk()`` for the print shop."""
+    if not print_shop:
+        return colour
+    return "device-cmyk({:g} {:g} {:g} {:g})".format(*cmyk(colour, text))
 
 
 @dataclass(frozen=True)
@@ -60,16 +141,16 @@ class Theme:
 
 def _on_white(name: str, description: str, dark: str, accent: str, light: str) -> Theme:
     """A theme of dark text and one accent on white paper."""
-    return Theme(name, description, paper="#ffffff", ink="#1a1a1a", headline=dark, muted="#4d4d4d",
-                 band=dark, band_ink="#ffffff", panel=light, panel_ink="#1a1a1a", accent=accent)
+    return Theme(name, description, paper=PALETTE["white"], ink=PALETTE["ink"], headline=dark, muted=PALETTE["muted"],
+                 band=dark, band_ink=PALETTE["white"], panel=light, panel_ink=PALETTE["ink"], accent=accent)
 
 
 THEMES: dict[str, Theme] = {
     t.name: t
     for t in (
-        Theme("ai", "indigo on white", paper="#ffffff", ink="#1a1a1a", headline="#183a6b",
-              muted="#4d4d4d", band="#183a6b", band_ink="#ffffff", panel="#edf2f9", panel_ink="#1a1a1a",
-              accent="#e0a020"),
+        Theme("ai", "indigo on white (the kit's palette)", paper=PALETTE["white"], ink=PALETTE["ink"],
+              headline=PALETTE["indigo"], muted=PALETTE["muted"], band=PALETTE["indigo"], band_ink=PALETTE["white"],
+              panel=PALETTE["indigo_tint"], panel_ink=PALETTE["ink"], accent=PALETTE["gold"]),
         Theme("hinata", "warm brown on cream", paper="#fff8ea", ink="#2b2118", headline="#8c2f0c",
               muted="#5c4637", band="#7a2a0c", band_ink="#fff8ea", panel="#fbe6c8", panel_ink="#2b2118",
               accent="#e8891a"),
