@@ -154,7 +154,7 @@ def check(project: Project, *, jobs: int = 1) -> Content:
     failed = {}
     wanted = [r for r in wanted if content.has(*r.requires)]
     with _workers(min(jobs, len(wanted))) as pool:
-        for name, outcome, _ in render_all(pool, content, fonts_dir, wanted):
+        for name, outcome, _seconds in render_all(pool, content, fonts_dir, wanted):
             if isinstance(outcome, str):
                 failed[name] = outcome
     if failed:

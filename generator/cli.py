@@ -178,7 +178,7 @@ def _run_build(content_dir: Path, out_dir: Path, *, only=(), options=None, force
         else:
             say(item.summary())
             if item.artifact.note:
-                say(f"  note: {item.artifact.note}")
+                say("  " + _("note: {note}").format(note=item.artifact.note))
     for folder, count in folders.items():
         say(f"{str(folder) + '/':<34} " + _("{count:>4} files, one per page").format(count=count))
     if skipped:

@@ -177,7 +177,7 @@ def load_renderers() -> dict[str, type[Renderer]]:
             module = importlib.import_module(f"{__name__}.{info.name}")
             modules.append((getattr(module, "ORDER", 100), info.name, module))
     order = {}
-    for _, _, module in sorted(modules, key=lambda m: m[:2]):
+    for _order, _name, module in sorted(modules, key=lambda m: m[:2]):
         for cls in REGISTRY.values():
             if cls.__module__ == module.__name__:
                 order[cls.name] = cls

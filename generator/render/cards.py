@@ -21,8 +21,16 @@ from generator.render.sheet import (
     sheet_options, unbreakable, write_pdf,
 )
 from generator.render.style import PAPER_SIZES, TYPE_SCALE
+from generator.i18n import N_, _
 
 ORDER = 2  # build order: handout, cards, poster, deck
+# The build summary's note on a card set smaller than the rest of its series, by kind of card.
+SMALLER_NOTE = {
+    "message": N_("message card {number:02d} is set smaller than the rest of its series (headline {head:g} pt, text "
+                  "{body:g} pt) to fit; shorten it to match"),
+    "viewpoint": N_("viewpoint card {number:02d} is set smaller than the rest of its series (headline {head:g} pt, text "
+                    "{body:g} pt) to fit; shorten it to match"),
+}
 CARD_PAPERS = ("A3", "A4", "A5", "A6", "A2", "B4", "B3", "B2")
 REFERENCE = "A3"
 
@@ -62,12 +70,13 @@ def cards_of(content: Content) -> list[Card]:
     m, e, v = content.messages, content.encouragement, content.viewpoints
     words = labels()
     specs = []
-    for msg in m.messages:
+    for msg in m.messages if m else ():
         counter = words["message_counter"].format(number=msg.number, count=len(m.messages))
         specs.append(("message", msg.id, m.heading, counter, msg.title, msg.body, ()))
-    specs.append(("words", "slogan", words["slogan_kicker"], "", e.slogan, None, ()))
-    specs.append(("words", "bridge", words["bridge_kicker"], "", Text(e.bridge, e.subtitle.source), None, ()))
-    for vp in v.viewpoints:
+    if e:  # (another training's text may have no message of encouragement)
+        specs.append(("words", "slogan", words["slogan_kicker"], "", e.slogan, None, ()))
+        specs.append(("words", "bridge", words["bridge_kicker"], "", Text(e.bridge, e.subtitle.source), None, ()))
+    for vp in v.viewpoints if v else ():
         counter = words["viewpoint_counter"].format(number=vp.number, count=len(v.viewpoints))
         specs.append(("viewpoint", vp.id, v.heading, counter, vp.title, None, tuple(vp.numbered_points())))
     return [
@@ -102,8 +111,8 @@ class CardLayout:
         if lines is None:  # a phrase wider than the page: a long word in one of the credit's parts
             d = content.document
             text = unbreakable([*d.title_lines, d.programme, d.committee, d.date], kind, self.width) or labels()["credit"]
-            raise PrintgenError.of(Diagnostic.at(text.source, "a word of it is too wide for the credit line "
-                                                 f"at the foot of the cards on {s.paper} paper; shorten it or add spaces"))
+            raise PrintgenError.of(Diagnostic.at(text.source, _("a word of it is too wide for the credit line at the foot of "
+                                                               "the cards on {paper} paper; shorten it or add spaces").format(paper=s.paper)))
         y = s.height - max(12 * PT_PER_MM * k, s.inset + 4 * PT_PER_MM) - len(lines) * kind.line
         rule = Rect(self.margin, y - 4 * PT_PER_MM * k, self.width, max(0.8, 1.2 * k), "accent")
         return [rule, TextBlock(self.margin, y, self.width, kind, tuple(lines), "muted")]
@@ -135,14 +144,14 @@ class CardLayout:
         if size < KICKER_MIN_SCALE * self.label.size:
             src = card.kicker.source
             raise PrintgenError.of(Diagnostic.at(
-                src, f"too long for the band at the top of card {card.number:02d} ({card.slug}) "
-                f"on {self.sheet.paper} paper, even at {KICKER_MIN_SCALE * self.label.size:g} pt; shorten it"
+                src, _("too long for the band at the top of card {number:02d} ({slug}) on {paper} paper, even at {size:g} pt; "
+                       "shorten it").format(number=card.number, slug=card.slug, paper=self.sheet.paper, size=KICKER_MIN_SCALE * self.label.size)
             ))
         return Type(*LABEL, size, self.label.leading)
 
     def types(self, card: Card, t: float) -> tuple[Type, Type]:
         """The headline and text styles of ``card`` at ``t`` (0 smallest … 1 largest of :data:`LIMITS`)."""
-        hmin, hmax, _, bmin, bmax = LIMITS[card.kind]
+        hmin, hmax, _lines, bmin, bmax = LIMITS[card.kind]
         k = self.k
         if k < 0.7:  # A5, A6: held in the hand, not read from the wall; the floors may go lower
             hmin, bmin = 0.8 * hmin, 0.8 * bmin
@@ -189,8 +198,8 @@ class CardLayout:
                 t_small = min(best[card.number] for card in small)
                 chosen.update((card.number, t_small) for card in small)
                 head, body = self.types(small[0], t_small)
-                notes.append(f"{kind} card {small[0].number:02d} is set smaller than the rest of its series "
-                             f"(headline {head.size:g} pt, text {body.size:g} pt) to fit; shorten it to match")
+                notes.append(_(SMALLER_NOTE.get(kind, SMALLER_NOTE["message"])).format(
+                    number=small[0].number, head=head.size, body=body.size))
         return [self.fit(card, chosen[card.number]) for card in cards], "; ".join(notes)
 
     def place(self, card: Card, head: Type, body: Type, max_lines: int) -> list[Rect | TextBlock] | None:
@@ -249,12 +258,12 @@ class CardLayout:
         paper = self.sheet.paper
         if head.balance(card.headline, w, max_lines) is None:
             text = card.headline
-            problem = f"the headline does not fit in {max_lines} lines at the smallest headline size ({head.size:g} pt)"
+            problem = _("the headline does not fit in {lines} lines at the smallest headline size ({size:g} pt)").format(lines=max_lines, size=head.size)
         else:
             text = card.body or max((p for _, p in card.points), key=len)
-            problem = f"the text does not fit at the smallest sizes (headline {head.size:g} pt, text {body.size:g} pt)"
-        message = (f"card {card.number:02d} ({card.slug}) does not fit on one {paper} page: {problem}; "
-                   f"shorten it, or use a larger --paper")
+            problem = _("the text does not fit at the smallest sizes (headline {head:g} pt, text {body:g} pt)").format(head=head.size, body=body.size)
+        message = _("card {number:02d} ({slug}) does not fit on one {paper} page: {problem}; shorten it, or use a larger --paper").format(
+            number=card.number, slug=card.slug, paper=paper, problem=problem)
         src = text.source
         return PrintgenError.of(Diagnostic.at(src, message) if src else Diagnostic(f"card {card.number}", None, card.slug, message))
 
@@ -276,14 +285,14 @@ class CardsRenderer(SheetRenderer):
     """cards.pdf, and with ``split`` each card as its own file in cards/."""
 
     name = "cards"
-    description = "Message cards in big type, one per page (A3 by default), or several to an office sheet (--sheet)."
+    description = _("Message cards in big type, one per page (A3 by default), or several to an office sheet (--sheet).")
     options = (*sheet_options(CARD_PAPERS),
-               Option("sheet", "choice", "Print the cards several to a sheet of this size for an office printer, "
-                      "with cut marks (A5 cards: 2 to an A4, A6: 4 to an A4, A4: 2 to an A3).",
+               Option("sheet", "choice", _("Print the cards several to a sheet of this size for an office printer, "
+                                           "with cut marks (A5 cards: 2 to an A4, A6: 4 to an A4, A4: 2 to an A3)."),
                       choices=OFFICE_SHEETS, metavar="[A4|A3]"),
-               Option("split", "flag", "Also write each card as its own file, OUT/cards/NN-<id>.pdf.", default=False))
+               Option("split", "flag", _("Also write each card as its own file, OUT/cards/NN-<id>.pdf."), default=False))
     content_files = ("document.yaml", "viewpoints.yaml", "encouragement.yaml", "messages.yaml")  # what it prints: rebuilt only when these change
-    requires = ("messages", "encouragement", "viewpoints")
+    requires = ("messages",)  # the other parts add their cards when the content has them
     template_dirs = ("sheet", "cards")
     file_name = "cards.pdf"
     template = "cards/cards.html.j2"
@@ -295,19 +304,19 @@ class CardsRenderer(SheetRenderer):
         if paper is None:
             return
         if settings.get("print_shop"):
-            raise OptionError("--print-shop prints each card on its own page for the print shop to impose; "
-                              "leave out --sheet", "sheet")
+            raise OptionError(_("--print-shop prints each card on its own page for the print shop to impose; "
+                                "leave out --sheet"), "sheet")
         if settings.get("bleed") or settings.get("crop_marks"):
-            raise OptionError("cards printed several to a sheet have cut marks and no bleed; "
-                              "leave out --bleed and --crop-marks", "sheet")
+            raise OptionError(_("cards printed several to a sheet have cut marks and no bleed; "
+                                "leave out --bleed and --crop-marks"), "sheet")
         if settings.get("split"):
-            raise OptionError("--split writes each card on its own page; leave out --sheet", "sheet")
+            raise OptionError(_("--split writes each card on its own page; leave out --sheet"), "sheet")
         card = Sheet.plain(settings.get("paper") or CARD_PAPERS[0], bool(settings.get("landscape")))
-        _, cols, rows = grid(card.width, card.height, paper)
+        _sheet, cols, rows = grid(card.width, card.height, paper)
         if cols * rows < 2:
             fitting = [p for p in CARD_PAPERS if (lambda g: g[1] * g[2] >= 2)(grid(*(v * PT_PER_MM for v in PAPER_SIZES[p]), paper))]
-            raise OptionError(f"{card.paper} cards do not fit two to an {paper} sheet; "
-                              f"use --paper {' or '.join(fitting)} with --sheet {paper}", "sheet")
+            raise OptionError(_("{card} cards do not fit two to an {paper} sheet; use --paper {fitting} with --sheet {paper}").format(
+                card=card.paper, paper=paper, fitting=_(" or ").join(fitting)), "sheet")
 
     def title(self, content: Content) -> str:
         return f"{content.document.title}　メッセージカード"

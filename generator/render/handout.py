@@ -44,7 +44,7 @@ class Paper:
     @property
     def cover_height_mm(self) -> float:
         """Height of the cover's content box (the page minus its top and bottom margins)."""
-        top, _, bottom, _ = (float(m.removesuffix("mm")) for m in self.margin.split())
+        top, _right, bottom, _left = (float(m.removesuffix("mm")) for m in self.margin.split())
         return self.height_mm - top - bottom - 1
 
     @property

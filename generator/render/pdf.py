@@ -131,7 +131,7 @@ def text_rectangles(pdf: bytes) -> list[list[tuple[float, float, float, float, s
     document = pdfium.PdfDocument(pdf)
     try:
         for page in document:
-            left0, bottom0, _, top0 = page.get_mediabox()
+            left0, bottom0, _right, top0 = page.get_mediabox()
             textpage = page.get_textpage()
             rects = []
             for i in range(textpage.count_rects()):

@@ -7,6 +7,7 @@ for the whole sheet, the largest that fits within :data:`LIMITS` (scaled with th
 from __future__ import annotations
 
 from generator.errors import Diagnostic, PrintgenError
+from generator.i18n import N_, _
 from generator.model import Content, Text
 from generator.render import Option, OptionError, register
 from generator.render.cards import credit_line
@@ -80,8 +81,9 @@ class PosterLayout:
                         for (part, lead), mark in zip(parts, marks)]
         text, problem, fix = self.failure
         raise PrintgenError.of(Diagnostic.at(
-            text.source, f"{problem} on {self.sheet.paper} paper even at the smallest sizes "
-            f"(points {LIMITS['point'][0] * self.k:.0f} pt); {fix}, or use a larger --paper"
+            text.source, _("{problem} on {paper} paper even at the smallest sizes (points {size:.0f} pt); {fix}, or use a "
+                           "larger --paper").format(problem=_(problem).format(lines=MAX_HEADING_LINES), paper=self.sheet.paper,
+                                                     size=LIMITS["point"][0] * self.k, fix=_(fix))
         ))
 
     def column_choices(self) -> list[int]:
@@ -101,7 +103,7 @@ class PosterLayout:
     def gutter(self) -> float:
         return 10 * self.mm
 
-    def fail(self, text: Text, problem: str, fix: str = "shorten it") -> None:
+    def fail(self, text: Text, problem: str, fix: str = N_("shorten it")) -> None:
         """Note why :meth:`place` gives up (returns None for it to return). A text too long
         for its place is what to report, more than the sheet as a whole being full."""
         if self.failure is None or not problem.startswith("the poster text"):
@@ -115,9 +117,9 @@ class PosterLayout:
         for vp in viewpoints:
             lines = hd.balance(vp.label, width - 3 * bar - 1) or hd.fill(vp.label, width - 3 * bar - 1)
             if lines is None:
-                return self.fail(vp.title, "a word of the viewpoint title is too wide for its column")
+                return self.fail(vp.title, N_("a word of the viewpoint title is too wide for its column"))
             if len(lines) > MAX_HEADING_LINES:
-                return self.fail(vp.title, f"the viewpoint title does not fit its column in {MAX_HEADING_LINES} lines")
+                return self.fail(vp.title, N_("the viewpoint title does not fit its column in {lines} lines"))
             h = len(lines) * hd.line
             out.append((h + 0.3 * pt.size, [Rect(0, 0.1 * hd.size, bar, h - 0.2 * hd.size, "accent"),
                                              TextBlock(3 * bar, 0, width - 3 * bar, hd, tuple(lines), "headline")], True))
@@ -125,7 +127,7 @@ class PosterLayout:
                 indent = pt.measure(marker) + 0.2 * pt.size
                 body = pt.fill(point, width - indent - 1)
                 if body is None:
-                    return self.fail(point, "a word of the point is too wide for its column")
+                    return self.fail(point, N_("a word of the point is too wide for its column"))
                 out.append((len(body) * pt.line + 0.3 * pt.size, [
                     TextBlock(0, 0, indent, pt, (marker,), "headline"),
                     TextBlock(indent, 0, width - indent, pt, tuple(body), "ink")], False))
@@ -145,13 +147,13 @@ class PosterLayout:
         for line in c.document.title_lines:
             broken = title.balance(line, w - 1)
             if broken is None:
-                return self.fail(line, "a word of the title is too wide for the poster")
+                return self.fail(line, N_("a word of the title is too wide for the poster"))
             title_lines += broken
         sub = Type(*LABEL, round(0.34 * title.size * 2) / 2, 1.3)
         subtitle = self.labels["poster_subtitle"].format(author=c.document.author, date=c.document.date)
         sub_lines = sub.wrap(subtitle, w - 1)
         if sub_lines is None:
-            return self.fail(self.labels["poster_subtitle"], "a word of the subtitle is too wide for the poster")
+            return self.fail(self.labels["poster_subtitle"], N_("a word of the subtitle is too wide for the poster"))
         top = s.inset + 8 * mm
         y = top
         pieces.append(TextBlock(m, y, w, title, tuple(title_lines), "band-ink"))
@@ -163,7 +165,7 @@ class PosterLayout:
         heading = ty["kicker"]
         kicker = heading.balance(c.viewpoints.heading + mark, w - 1)
         if kicker is None:
-            return self.fail(c.viewpoints.heading, "a word of the heading is too wide for the poster")
+            return self.fail(c.viewpoints.heading, N_("a word of the heading is too wide for the poster"))
         pieces.append(TextBlock(m, y, w, heading, tuple(kicker), "headline"))
         y += len(kicker) * heading.line + 4 * mm
 
@@ -171,14 +173,14 @@ class PosterLayout:
         foot = Type(*LABEL, round(10 * self.k * 2) / 2, 1.35)
         credit = foot.wrap(credit_line(c, self.labels), w - 1)
         if credit is None:
-            return self.fail(self.labels["credit"], "a word of the credit is too wide for the poster")
+            return self.fail(self.labels["credit"], N_("a word of the credit is too wide for the poster"))
         foot_y = s.height - s.inset - 5 * mm - len(credit) * foot.line
         lead_type = ty["lead"]
         lead_columns = max(columns, 2)
         lead_w = (w - (lead_columns - 1) * self.gutter) / lead_columns
         lead_lines = lead_type.fill(c.viewpoints.lead, lead_w - 1) if with_lead else []
         if lead_lines is None:
-            return self.fail(c.viewpoints.lead, "a word of the lead is too wide for the poster")
+            return self.fail(c.viewpoints.lead, N_("a word of the lead is too wide for the poster"))
         per = -(-len(lead_lines) // lead_columns) if lead_lines else 0
         lead_h = per * lead_type.line
         lead_y = foot_y - 3 * mm - lead_h
@@ -198,10 +200,10 @@ class PosterLayout:
         room = rule_y - 4 * mm - y
         split = balance_columns([h for h, _, _ in blocks], [k for _, _, k in blocks], columns, room)
         if split is None:
-            return self.fail(c.viewpoints.lead, "the poster text does not fit", "shorten the points or the lead")
+            return self.fail(c.viewpoints.lead, N_("the poster text does not fit"), N_("shorten the points or the lead"))
         for column, (first, last) in enumerate(split):
             x, cy = m + column * (col_w + self.gutter), y
-            for height, block, _ in blocks[first:last]:
+            for height, block, _keep in blocks[first:last]:
                 pieces += [moved(p, x, cy) for p in block]
                 cy += height
         return pieces
@@ -235,10 +237,10 @@ class PosterRenderer(SheetRenderer):
     """poster.pdf: one sheet, or the sheet tiled onto office paper (``tile``)."""
 
     name = "poster"
-    description = "The wall poster: title, lead and the sixteen points on one sheet (A2 by default)."
+    description = _("The wall poster: the title, the lead and every viewpoint with its points (A2 by default).")
     options = (*sheet_options(POSTER_PAPERS),
-               Option("tile", "choice", "Print the poster on several sheets of this size for an office printer, "
-                      f"overlapping by {TILE_OVERLAP_MM:g} mm, with alignment marks and an assembly map.",
+               Option("tile", "choice", _("Print the poster on several sheets of this size for an office printer, overlapping "
+                                          "by {overlap:g} mm, with alignment marks and an assembly map.").format(overlap=TILE_OVERLAP_MM),
                       choices=OFFICE_SHEETS, metavar="[A4|A3]"))
     content_files = ("document.yaml", "viewpoints.yaml")  # what it prints: rebuilt only when these change
     requires = ("viewpoints",)
@@ -251,17 +253,18 @@ class PosterRenderer(SheetRenderer):
         check_print_settings(settings)
         tile = settings.get("tile")
         if tile and (settings.get("print_shop") or settings.get("bleed") or settings.get("crop_marks")):
-            raise OptionError("a tiled poster is for an office printer; leave out --print-shop, --bleed and --crop-marks", "tile")
+            raise OptionError(_("a tiled poster is for an office printer; leave out --print-shop, --bleed and --crop-marks"), "tile")
         paper = settings.get("paper") or POSTER_PAPERS[0]
         if tile and PAPER_SIZES[paper][0] * PAPER_SIZES[paper][1] <= PAPER_SIZES[tile][0] * PAPER_SIZES[tile][1]:
-            raise OptionError(f"the poster ({paper}) is not larger than a sheet of {tile}; print it as it is, without --tile", "tile")
+            raise OptionError(_("the poster ({paper}) is not larger than a sheet of {tile}; print it as it is, without --tile").format(
+                paper=paper, tile=tile), "tile")
 
     def lay_out(self, content: Content, sheet: Sheet) -> tuple[list[Page], float]:
         layout = PosterLayout(sheet, content)
         pages = layout.fit()
         if len(pages) > 1:
-            self.note = (f"the sixteen points do not fit one {sheet.paper} sheet at the legible sizes: "
-                         f"{len(pages)} sheets (B2 and A1 hold them on one)")
+            self.note = _("the points do not fit one {paper} sheet at the legible sizes: {count} sheets (a larger --paper "
+                          "holds them on one)").format(paper=sheet.paper, count=len(pages))
         return pages, layout.safe_margin
 
     def office(self, pages, sheet, content):

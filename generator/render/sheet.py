@@ -19,6 +19,7 @@ from typing import Callable, ClassVar, TypeVar
 T = TypeVar("T")
 
 from generator.fonts import GOTHIC, PGOTHIC, Face, FACES
+from generator.i18n import _
 from generator.model import ID_MAX, ID_PATTERN, Content, Text
 from generator.render import Artifact, Option, OptionError, Renderer
 from generator.render.measure import font_metrics
@@ -41,18 +42,19 @@ OFFICE_SHEETS = ("A4", "A3")
 def sheet_options(papers: tuple[str, ...], default_theme: str = "ai") -> tuple[Option, ...]:
     """The options every sheet material takes; ``papers``: its sizes, the default first."""
     return (
-        Option("paper", "choice", "Paper size, portrait unless --landscape (B sizes are JIS B, e.g. B2 = 515 x 728 mm).",
+        Option("paper", "choice", _("Paper size, portrait unless --landscape (B sizes are JIS B, e.g. B2 = 515 x 728 mm)."),
                default=papers[0], choices=papers),
-        Option("landscape", "flag", "Landscape instead of portrait.", default=False),
-        Option("bleed", "number", f"Extend backgrounds MM mm past the trim for a print shop (TrimBox and BleedBox set). "
-               f"Default: {PRINT_SHOP_BLEED_MM:g} with --print-shop, else 0 (and nothing printed within "
-               f"{OFFICE_MARGIN_MM:g} mm of the sheet's edge, which office printers cannot print).",
+        Option("landscape", "flag", _("Landscape instead of portrait."), default=False),
+        Option("bleed", "number", _("Extend backgrounds MM mm past the trim for a print shop (TrimBox and BleedBox set). "
+                                    "Default: {bleed:g} with --print-shop, else 0 (and nothing printed within {margin:g} mm "
+                                    "of the sheet's edge, which office printers cannot print).").format(
+                   bleed=PRINT_SHOP_BLEED_MM, margin=OFFICE_MARGIN_MM),
                default=None, low=0, high=MAX_BLEED_MM, metavar="MM"),
-        Option("crop_marks", "flag", "Add Japanese trim marks (トンボ: corner and centre marks) outside the trim and bleed.",
+        Option("crop_marks", "flag", _("Add Japanese trim marks (トンボ: corner and centre marks) outside the trim and bleed."),
                default=False),
-        Option("print_shop", "flag", "For a print shop: PDF/X-4, CMYK colours, black text in K only, "
-               f"{PRINT_SHOP_BLEED_MM:g} mm bleed unless --bleed, トンボ.", default=False),
-        Option("theme", "choice", "Colour theme: " + "; ".join(f"{t.name}: {t.description}" for t in THEMES.values()) + ".",
+        Option("print_shop", "flag", _("For a print shop: PDF/X-4, CMYK colours, black text in K only, {bleed:g} mm bleed "
+                                       "unless --bleed, トンボ.").format(bleed=PRINT_SHOP_BLEED_MM), default=False),
+        Option("theme", "choice", _("Colour theme: {themes}.").format(themes="; ".join(f"{t.name}: {_(t.description)}" for t in THEMES.values())),
                default=default_theme, choices=tuple(THEMES)),
     )
 
@@ -60,7 +62,7 @@ def sheet_options(papers: tuple[str, ...], default_theme: str = "ai") -> tuple[O
 def check_print_settings(settings: dict) -> None:
     """Cross-option checks every sheet material shares (see :meth:`Renderer.check_settings`)."""
     if settings.get("print_shop") and settings.get("bleed") == 0:
-        raise OptionError("--print-shop needs a bleed; leave --bleed out (3 mm) or give more than 0", "bleed")
+        raise OptionError(_("--print-shop needs a bleed; leave --bleed out (3 mm) or give more than 0"), "bleed")
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ class Sheet:
         bleed = options.bleed_mm if options.bleed_mm is not None else PRINT_SHOP_BLEED_MM if options.print_shop else 0.0
         marks = options.crop_marks or options.print_shop
         return cls(
-            paper=f"{options.paper}{' landscape' if options.landscape else ''}",
+            paper=_("{paper} landscape").format(paper=options.paper) if options.landscape else options.paper,
             width=w_mm * PT_PER_MM,
             height=h_mm * PT_PER_MM,
             bleed=bleed * PT_PER_MM,

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.i18n import N_
+
 PT_PER_MM = 72 / 25.4
 
 # Trim sizes in mm, portrait. B sizes are JIS B (the sizes Japanese offices use), not ISO B.
@@ -148,19 +150,19 @@ def _on_white(name: str, description: str, dark: str, accent: str, light: str) -
 THEMES: dict[str, Theme] = {
     t.name: t
     for t in (
-        Theme("ai", "indigo on white (the kit's palette)", paper=PALETTE["white"], ink=PALETTE["ink"],
+        Theme("ai", N_("indigo on white (the kit's palette)"), paper=PALETTE["white"], ink=PALETTE["ink"],
               headline=PALETTE["indigo"], muted=PALETTE["muted"], band=PALETTE["indigo"], band_ink=PALETTE["white"],
               panel=PALETTE["indigo_tint"], panel_ink=PALETTE["ink"], accent=PALETTE["gold"]),
-        Theme("hinata", "warm brown on cream", paper="#fff8ea", ink="#2b2118", headline="#8c2f0c",
+        Theme("hinata", N_("warm brown on cream"), paper="#fff8ea", ink="#2b2118", headline="#8c2f0c",
               muted="#5c4637", band="#7a2a0c", band_ink="#fff8ea", panel="#fbe6c8", panel_ink="#2b2118",
               accent="#e8891a"),
-        Theme("yoru", "light on dark navy (heavy ink)", paper="#102a43", ink="#f3f6f9", headline="#ffd166",
+        Theme("yoru", N_("light on dark navy (heavy ink)"), paper="#102a43", ink="#f3f6f9", headline="#ffd166",
               muted="#c4d2df", band="#ffd166", band_ink="#102a43", panel="#1f3d5c", panel_ink="#f3f6f9",
               accent="#ffd166"),
-        _on_white("teal", "dark teal on white", "#1f4e5a", "#2a8c82", "#e6f2f0"),
-        _on_white("navy", "navy on white", "#1f3a5f", "#3568b0", "#e8eef7"),
-        _on_white("warm", "brown and orange on white", "#5a3517", "#c8691c", "#faeee2"),
-        _on_white("mono", "black and grey on white", "#000000", "#555555", "#eeeeee"),
+        _on_white("teal", N_("dark teal on white"), "#1f4e5a", "#2a8c82", "#e6f2f0"),
+        _on_white("navy", N_("navy on white"), "#1f3a5f", "#3568b0", "#e8eef7"),
+        _on_white("warm", N_("brown and orange on white"), "#5a3517", "#c8691c", "#faeee2"),
+        _on_white("mono", N_("black and grey on white"), "#000000", "#555555", "#eeeeee"),
     )
 }
 
