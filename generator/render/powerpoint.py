@@ -122,6 +122,7 @@ class DeckFile:
         self.number_ph = _slide_number_placeholder(self.layouts["content"][0])
         own_fonts = self.own_look or not keep_fonts
         _japanese_text_styles(self.prs, FAMILY if own_fonts else None)
+        _japanese_notes(self.prs)
         self.theme_xml = _themed(_theme_xml(self.prs), pptx_theme(theme) if theme else None, own_fonts)
 
     # geometry and colours, shared with the PDF renderers
@@ -772,13 +773,21 @@ def _fill_body(shape, s, own_look: bool, styled: bool) -> None:
                   colour=MSO_THEME_COLOR.ACCENT_1 if styled and st.accent else None)
 
 
+def _japanese_notes(prs) -> None:
+    """The notes master's text style in Japanese and :data:`FAMILY` at :data:`NOTES_SIZE`
+    (it has a theme of its own, MS P Gothic), so the notes' runs carry only their language."""
+    style = prs.notes_master.element.find("p:notesStyle", NS)
+    if style is not None:
+        for n in range(1, 10):
+            _set_level_style(_level(style, n), size=NOTES_SIZE if n == 1 else None)
+
+
 def _fill_notes(shape, notes: str) -> None:
-    """``notes`` into the notes slide's body placeholder, a paragraph a line. The notes master
-    has a theme of its own (MS P Gothic): the runs name the family themselves."""
+    """``notes`` into the notes slide's body placeholder, a paragraph a line."""
     for i, line in enumerate(notes.split("\n")):
         paragraph = _paragraph(shape, i == 0)
         if line:
-            _add_runs(paragraph, line, NOTES_SIZE, font=FAMILY)
+            _add_runs(paragraph, line, None)
 
 
 # --- package metadata -------------------------------------------------------------------
