@@ -488,3 +488,42 @@ def test_wrap_keeps_kinsoku_and_latin_words(content):
                 assert b[0] not in NO_LINE_START, (a, b)
                 assert a[-1] not in NO_LINE_END, (a, b)
                 assert not (a[-1].isascii() and a[-1].isalnum() and b[0].isascii() and b[0].isalnum()), (a, b)
+
+
+def test_handout_prints_slide_text_at_7_pt_or_more(out_dir):
+    """Every piece of text on the A4 handout, the slides' scaled down with them, is >= 7 pt."""
+    from pypdf import PdfReader
+
+    sizes = []
+
+    def text(t, cm, tm, font, size):
+        if t.strip():
+            m = [tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3]]
+            sizes.append(size * math.hypot(*m))
+
+    for page in PdfReader(out_dir / "slides-handout.pdf").pages:
+        page.extract_text(visitor_text=text)
+    assert len(sizes) > 100 and min(sizes) >= 7, min(sizes)
+
+
+def test_template_fonts_are_kept_unless_turned_off(content, tmp_path):
+    import io
+
+    from lxml import etree
+    from pptx import Presentation
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    path = tmp_path / "org.pptx"
+    Presentation().save(path)  # its theme: Calibri, no East Asian font
+
+    def theme_fonts(data):
+        prs = Presentation(io.BytesIO(data))
+        theme = etree.fromstring(prs.slide_master.part.part_related_by(RT.THEME).blob)
+        return {tag: theme.find(f".//{A}minorFont/{A}{tag}").get("typeface") for tag in ("latin", "ea")}
+
+    from generator.render import powerpoint
+
+    for keep, latin in ((True, "Calibri"), (False, "BIZ UDPGothic")):
+        deck = powerpoint.DeckFile(path, None, keep_fonts=keep)
+        data = deck.build(deck_module.fit(deck_module.outline(content), deck.geometry()), content.document)
+        assert theme_fonts(data) == {"latin": latin, "ea": "BIZ UDPGothic"}, keep

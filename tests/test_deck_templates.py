@@ -171,4 +171,4 @@ def test_deck_pdf_breaks_lines_as_libreoffice_shows_the_pptx(tmp_path):
     ours, theirs = lines(tmp_path / "out" / "deck.pdf"), lines(tmp_path / "deck.pdf")
     assert len(ours) == len(theirs)
     differ = [n for n, (a, b) in enumerate(zip(ours, theirs), 1) if a != b]
-    assert len(differ) <= len(ours) // 4, differ
+    assert len(differ) <= len(ours) // 10, differ  # 4 of 60 on LibreOffice 7.4

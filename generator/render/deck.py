@@ -21,7 +21,7 @@ from generator.errors import Diagnostic, PrintgenError
 from generator.fonts import FACES, PGOTHIC
 from generator.model import Content
 from generator.render import Artifact, Option, Renderer, register
-from generator.render.measure import font_metrics, wrap
+from generator.render.measure import AUTOSPACE_EM, font_metrics, wrap
 from generator.render.style import THEMES
 from generator.render.typeset import sentences
 
@@ -68,8 +68,8 @@ SIZES = {
     "statement": (_down(60), _down(28)),
 }
 NUMBER_SIZE = 18  # slide numbers: 7 pt on the handout's A4 page
-# Line pitch / size, as proportional spacing (PowerPoint's "multiple"); BIZ UD's line height is
-# exactly its em (ascent + descent = 1 em), so LibreOffice's pitch is this times the size.
+# Line pitch / size. deck.pptx writes them as proportional spacing (PowerPoint's "multiple"),
+# divided by what PowerPoint and LibreOffice take one line to be (powerpoint.SINGLE_LINE).
 TITLE_LEADING = 1.15
 BODY_LEADING = 1.4
 BULLET = "■"
@@ -117,7 +117,9 @@ class Para:
         if st.bullet:
             return BULLET_INDENT * size
         if self.marker:
-            return metrics(st.bold).width(self.marker, size)
+            # LibreOffice puts its Asian/non-Asian space after ① and 1. as well: counted, the
+            # text after the marker starts where the paragraph's other lines do
+            return metrics(st.bold).width(self.marker, size) + AUTOSPACE_EM * size
         return st.indent * size
 
 
@@ -163,6 +165,7 @@ class Geometry:
     # a box too small for the text is the template's to fix, and the error names them.
     names: dict = field(default_factory=dict)
     template: str | None = None
+    anchors: dict = field(default_factory=dict)  # kind -> (title anchor, body anchor): top, middle, bottom
 
 
 @dataclass(frozen=True)
@@ -223,8 +226,8 @@ def metrics(bold: bool):
 def slack(size: float) -> float:
     """Width kept free on each line. None: measured against LibreOffice's rendering of
     deck.pptx, keeping 0.6 em free broke 38 of 59 slides differently from deck.pdf, none
-    broke 12 (LibreOffice hangs 、 and 。 past the line end; the boxes keep room below for
-    a line PowerPoint may add)."""
+    (with the space after markers counted, :meth:`Para.indent`) breaks 4, where LibreOffice
+    hangs 、 or 。 past the line end. The boxes keep room below for a line PowerPoint may add."""
     return 0.0 * size
 
 

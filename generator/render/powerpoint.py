@@ -29,6 +29,10 @@ from generator.render.deck import (BODY_LEADING, BULLET, FAMILY, NUMBER_SIZE, ST
                                    pptx_theme)
 
 EMU_PER_PT = 12700
+# What one line (100 % spacing) is in PowerPoint and LibreOffice, in ems: 1.2 em for BIZ UD
+# (measured: at 140 % LibreOffice set 32 pt lines 53.8 pt apart). The deck's leadings are
+# line pitches (TITLE_LEADING × size), so the XML says leading / SINGLE_LINE.
+SINGLE_LINE = 1.2
 NOTES_SIZE = 12
 SLIDE_NUMBER_FIELD = "{C1FF6DA9-008F-8B48-92A6-B652298478BF}"  # the default template's: fixed, for the same bytes
 # A --template may unpack to at most this many bytes (PowerPoint templates are a few MB).
@@ -131,9 +135,10 @@ class DeckFile:
         boxes = {kind: (_box(title_ph, self.own_look), _box(body_ph, self.own_look))
                  for kind, (layout, title_ph, body_ph) in self.layouts.items()}
         names = {kind: (layout.name, title_ph.name, body_ph.name) for kind, (layout, title_ph, body_ph) in self.layouts.items()}
+        anchors = {kind: (_anchor(title_ph), _anchor(body_ph)) for kind, (layout, title_ph, body_ph) in self.layouts.items()}
         return Geometry(self.prs.slide_width / EMU_PER_PT, self.prs.slide_height / EMU_PER_PT, boxes,
                         _box(self.number_ph, True) if self.number_ph is not None else None,
-                        names=names, template=str(self.template) if self.template else None)
+                        names=names, template=str(self.template) if self.template else None, anchors=anchors)
 
     def colours(self) -> dict[str, str]:
         """As #RRGGBB: ``dark``, ``accent``, ``light`` from the presentation's theme, and what
@@ -406,13 +411,13 @@ def _style_default_template(prs) -> None:
             _set_level_style(_level(_list_style(ph)), size=NUMBER_SIZE, colour="tx1", align="r")
     styles = master.element.find("p:txStyles", NS)
     _set_level_style(_level(styles.find("p:titleStyle", NS)), size=36, bold=True, colour="tx2", align="l",
-                     line=TITLE_LEADING)
+                     line=TITLE_LEADING / SINGLE_LINE)
     body = styles.find("p:bodyStyle", NS)
     size = 28
-    _set_level_style(_level(body), size=size, colour="tx1", line=BODY_LEADING, before=0.5 * size,
+    _set_level_style(_level(body), size=size, colour="tx1", line=BODY_LEADING / SINGLE_LINE, before=0.5 * size,
                      mar_l=1.25 * size, indent=1.25 * size, bullet=BULLET, bullet_colour="accent1")
     for n in range(2, 10):  # deeper levels: smaller, still in Japanese, the same spacing
-        _set_level_style(_level(body, n), size=24, line=BODY_LEADING)
+        _set_level_style(_level(body, n), size=24, line=BODY_LEADING / SINGLE_LINE)
     _add_rect(master.shapes, "Accent line", 47, 113, 866, 2.5)
     title_layout = next(l for l in master.slide_layouts
                         if {p.placeholder_format.type for p in l.placeholders} >= {PH.CENTER_TITLE, PH.SUBTITLE})
@@ -587,6 +592,16 @@ def _master_placeholder(layout_ph):
     return next((p.element for p in master.placeholders if p.placeholder_format.type == kind), None)
 
 
+def _anchor(ph) -> str:
+    """Where the text of a layout's placeholder sits in its box (``top``, ``middle``,
+    ``bottom``), as it or its master says: deck.pdf places the lines there too."""
+    for el in (ph.element, _master_placeholder(ph)):
+        body_pr = el.find(".//a:bodyPr", NS) if el is not None else None
+        if body_pr is not None and body_pr.get("anchor"):
+            return {"t": "top", "ctr": "middle", "b": "bottom"}.get(body_pr.get("anchor"), "top")
+    return "top"
+
+
 def _box(ph, own_look: bool) -> Box:
     insets = (7.2, 3.6, 7.2, 3.6) if own_look else _insets(ph)
     return Box(ph.left / EMU_PER_PT, ph.top / EMU_PER_PT, ph.width / EMU_PER_PT, ph.height / EMU_PER_PT, insets)
@@ -751,7 +766,7 @@ def _fill_title(shape, s, own_look: bool) -> None:
     _prepare_frame(shape, s.title_box, own_look)
     paragraph = _paragraph(shape, True)
     if not own_look:
-        _set_ppr(paragraph, before=None, line=TITLE_LEADING)
+        _set_ppr(paragraph, before=None, line=TITLE_LEADING / SINGLE_LINE)
     _add_runs(paragraph, s.title, s.title_size)
 
 
@@ -766,7 +781,7 @@ def _fill_body(shape, s, own_look: bool, styled: bool) -> None:
         indent = para.indent(s.body_size)
         hang = bool(st.bullet or para.marker)
         _set_ppr(paragraph, before=0 if i == 0 else st.before * s.body_size,
-                 align=st.align if st.align == "ctr" else None, line=None if own_look else BODY_LEADING,
+                 align=st.align if st.align == "ctr" else None, line=None if own_look else BODY_LEADING / SINGLE_LINE,
                  mar_l=None if para.style == "sub" else indent, indent=indent if hang else 0,
                  bullet=None if st.bullet or para.style == "sub" else False)
         _add_runs(paragraph, para.shown, size, bold=True if st.bold else None,
