@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -77,6 +78,9 @@ def test_libreoffice_templates_build(converted, content, capsys):
             slide.shapes.title.text_frame.text.replace("\v", "") == slides[4].title.replace("\n", ""), path.stem
         bodies = [p for p in slide.placeholders if p.placeholder_format.type in (PH.BODY, PH.OBJECT)]
         assert [b.text_frame.text for b in bodies] == [slides[4].paras[0].shown], path.stem
+        with zipfile.ZipFile(io.BytesIO(data)) as package:  # metadata of this deck, a thumbnail added
+            assert f"<Slides>{len(slides)}</Slides>" in package.read("docProps/app.xml").decode(), path.stem
+            assert package.read("docProps/thumbnail.jpeg")[:2] == b"\xff\xd8", path.stem
         built.append(path.stem)
         sizes.append(min(s.body_size for s in slides if s.kind == "content"))
     with capsys.disabled():

@@ -200,7 +200,7 @@ class DeckFile:
         theme = etree.tostring(self.theme_xml, xml_declaration=True, encoding="UTF-8", standalone=True)
         replace = {_theme_part(self.prs).partname.membername: theme}
         metadata = {"docProps/app.xml": _app_xml(self.prs, slides),
-                    "docProps/thumbnail.jpeg": _thumbnail(self.prs, slides[0], self.colours())}
+                    THUMBNAIL: _thumbnail(self.prs, slides[0], self.colours())}
         return _save(self.prs, _build_time(document), replace, metadata)
 
 
@@ -885,22 +885,53 @@ def _set_core_properties(prs, document) -> None:
     cp.comments = ""
 
 
+THUMBNAIL = "docProps/thumbnail.jpeg"
+THUMBNAIL_REL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
+
+
 def _save(prs, when: dt.datetime, replace: dict[str, bytes], metadata: dict[str, bytes]) -> bytes:
     """The presentation as ``prs.save()`` writes it, the entries named in ``replace`` (zip
-    member names) with those bytes instead, and those named in ``metadata`` (app.xml, the
-    thumbnail) where the package has them, every entry stamped ``when``: python-pptx stamps
-    the current time, and the same input must give the same bytes. Entries keep their order
-    and compression method (deflated again at the highest level)."""
+    member names) with those bytes instead, and those of ``metadata`` (app.xml, the
+    thumbnail) in place of the package's or added (a template converted by LibreOffice has
+    no thumbnail: it gets one, with its relationship and content type), every entry stamped
+    ``when``: python-pptx stamps the current time, and the same input must give the same
+    bytes. Entries keep their order and compression method (deflated again at the highest
+    level)."""
     saved = io.BytesIO()
     prs.save(saved)
     replace = {**replace, **metadata}
     stamp = max(when, dt.datetime(1980, 1, 1)).timetuple()[:6]
     out = io.BytesIO()
     with zipfile.ZipFile(saved) as src, zipfile.ZipFile(out, "w") as dest:
+        names = set(src.namelist())
+        added = [name for name in metadata if name not in names and name == THUMBNAIL]
         for item in src.infolist():
-            entry = zipfile.ZipInfo(item.filename, date_time=stamp)
-            entry.compress_type = item.compress_type
-            entry.external_attr = 0o644 << 16
             data = replace[item.filename] if item.filename in replace else src.read(item)
-            dest.writestr(entry, data, compresslevel=9)
+            if added and item.filename == "_rels/.rels":
+                data = _with_thumbnail_rel(data)
+            elif added and item.filename == "[Content_Types].xml" and b'Extension="jpeg"' not in data:
+                data = data.replace(b"<Default ", b'<Default Extension="jpeg" ContentType="image/jpeg"/><Default ', 1)
+            _write_entry(dest, item.filename, data, item.compress_type, stamp)
+        for name in added:
+            _write_entry(dest, name, metadata[name], zipfile.ZIP_DEFLATED, stamp)
     return out.getvalue()
+
+
+def _write_entry(dest, name: str, data: bytes, method: int, stamp) -> None:
+    entry = zipfile.ZipInfo(name, date_time=stamp)
+    entry.compress_type = method
+    entry.external_attr = 0o644 << 16
+    dest.writestr(entry, data, compresslevel=9)
+
+
+def _with_thumbnail_rel(rels: bytes) -> bytes:
+    """The package relationships (``_rels/.rels``) with one to the thumbnail."""
+    from lxml import etree
+
+    root = etree.fromstring(rels)
+    ns = root.nsmap.get(None, "http://schemas.openxmlformats.org/package/2006/relationships")
+    if not any(r.get("Type") == THUMBNAIL_REL for r in root):
+        ids = {r.get("Id") for r in root}
+        rid = next(f"rId{n}" for n in range(1, 10_000) if f"rId{n}" not in ids)
+        etree.SubElement(root, f"{{{ns}}}Relationship", Id=rid, Type=THUMBNAIL_REL, Target=THUMBNAIL)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
