@@ -155,12 +155,12 @@ def audit(path) -> Audit:
     result = Audit(slides=len(prs.slides))
     for number, slide in enumerate(prs.slides, 1):
         chars = 0
-        content = False
+        # a content slide: its layout has a title and no subtitle (title and section slides do)
+        types = {_ph_type(_ph(sp)) for sp in slide.slide_layout.shapes.element.iter(f"{P}sp") if _ph(sp) is not None}
+        content = "title" in types and "subTitle" not in types
         title_text = ""
         for sp in slide.shapes.element.iter(f"{P}sp"):
             chain, kind, ph = _styles_chain(sp, slide)
-            if kind == "title" and _ph_type(ph) == "title":
-                content = True
             for p in sp.findall("p:txBody/a:p", NS):
                 ppr = p.find("a:pPr", NS)
                 level = int(ppr.get("lvl", 0)) if ppr is not None else 0
@@ -184,7 +184,7 @@ def audit(path) -> Audit:
                     chars += len(text)
                     if kind == "title":
                         title_text += text
-                        if _ph_type(ph) == "title":
+                        if content:
                             result.min_title_size = min(result.min_title_size, size)
         if content:
             result.content_slides += 1
