@@ -397,7 +397,8 @@ def outline(content: Content) -> list[Draft]:
     drafts.append(Draft("statement", enc.slogan, (Para(enc.subtitle, "sub", source=enc.subtitle),),
                         notes=(enc.slogan, enc.subtitle), title_source=enc.slogan))
     drafts.append(Draft("content", L["closing_title"],
-                        (Para(f"「{d.title}」", "heading"), Para(d.author, "key"), Para(d.date, "key")),
+                        (Para("「" + "\n".join(d.title_lines) + "」", "heading"),  # broken as the leaflet breaks it
+                         Para(d.programme, "key"), Para(d.committee, "key"), Para(d.date, "key")),
                         notes=(L["closing_source"].format(**facts), d.credit)))
     return drafts
 
