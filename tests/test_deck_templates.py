@@ -93,7 +93,7 @@ def test_libreoffice_templates_build(converted, content, capsys):
 
 @needs_soffice
 def test_a_4_3_template_gives_4_3_pdfs_in_its_colours(converted, tmp_path):
-    """deck.pdf and the handout follow the template: its slide size and its colours."""
+    """deck.pdf and the handout follow the template: its slide size, pictures and colours."""
     from helpers import pdf_page_sizes
 
     template = next(p for p in converted if p.stem == "Vintage")  # 4:3
@@ -101,6 +101,10 @@ def test_a_4_3_template_gives_4_3_pdfs_in_its_colours(converted, tmp_path):
     assert result.exit_code == 0, result.stderr
     sizes = set(pdf_page_sizes(tmp_path / "out" / "deck.pdf"))
     assert len(sizes) == 1 and abs(next(iter(sizes))[0] / next(iter(sizes))[1] - 4 / 3) < 0.01
+    from pypdf import PdfReader
+
+    # the template's picture (its parchment) is drawn under the text, as in deck.pptx
+    assert all(len(page.images) >= 1 for page in PdfReader(tmp_path / "out" / "deck.pdf").pages[:3])
 
 
 def _spans(page) -> list[tuple[str, str, float, tuple]]:

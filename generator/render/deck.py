@@ -166,6 +166,7 @@ class Geometry:
     names: dict = field(default_factory=dict)
     template: str | None = None
     anchors: dict = field(default_factory=dict)  # kind -> (title anchor, body anchor): top, middle, bottom
+    title_bold: dict = field(default_factory=dict)  # kind -> whether the layout sets its title bold
 
 
 @dataclass(frozen=True)
@@ -543,7 +544,7 @@ class DeckRenderer(Renderer):
         slides = fit(outline(content), deck.geometry())
         pptx = Artifact("deck.pptx", deck.build(slides, content.document), len(slides), "slides")
         L = labels()
-        html = pdfs_html(slides, deck.geometry(), deck.colours(), content, L)
+        html = pdfs_html(slides, deck.geometry(), deck.colours(), content, L, deck.pictures())
         deck_pdf, handout_pdf = write_pdfs(html, len(slides), content.document.title,
                                            f"{content.document.title}（{L['handout_title']}）")
         return [pptx, deck_pdf, handout_pdf]
@@ -564,8 +565,9 @@ class StyleClasses(dict):
         return self.setdefault(declarations, f"s{len(self)}")
 
 
-def pdfs_html(slides, geometry, colours, content, L: dict[str, str]) -> str:
-    """The HTML of deck.pdf and slides-handout.pdf (see templates/deck/pdfs.html); ``L``: :func:`labels`."""
+def pdfs_html(slides, geometry, colours, content, L: dict[str, str], pictures=None) -> str:
+    """The HTML of deck.pdf and slides-handout.pdf (see templates/deck/pdfs.html); ``L``: :func:`labels`;
+    ``pictures``: a template's pictures under each kind of slide (``DeckFile.pictures``)."""
     from generator.templates import environment
 
     d, n = content.document, SLIDES_PER_HANDOUT_PAGE
@@ -573,7 +575,7 @@ def pdfs_html(slides, geometry, colours, content, L: dict[str, str]) -> str:
         geometry=geometry, colours=colours, labels=L, styles=STYLES, leading=(TITLE_LEADING, BODY_LEADING),
         number_size=NUMBER_SIZE, style_class=StyleClasses(), slide_mm=HANDOUT_SLIDE_MM,
         meta=dict(title=d.title, author=d.author, date=d.date_iso), document=d,
-        slides=slides, sheets=[slides[i:i + n] for i in range(0, len(slides), n)],
+        slides=slides, sheets=[slides[i:i + n] for i in range(0, len(slides), n)], pictures=pictures or {},
     )
 
 

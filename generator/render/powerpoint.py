@@ -46,6 +46,7 @@ PPTX_MAIN = b"application/vnd.openxmlformats-officedocument.presentationml.prese
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 P = "http://schemas.openxmlformats.org/presentationml/2006/main"
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+R_EMBED = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed"
 NS = {"a": A, "p": P}
 
 
@@ -136,9 +137,11 @@ class DeckFile:
                  for kind, (layout, title_ph, body_ph) in self.layouts.items()}
         names = {kind: (layout.name, title_ph.name, body_ph.name) for kind, (layout, title_ph, body_ph) in self.layouts.items()}
         anchors = {kind: (_anchor(title_ph), _anchor(body_ph)) for kind, (layout, title_ph, body_ph) in self.layouts.items()}
+        bold = {kind: _title_bold(title_ph) for kind, (layout, title_ph, body_ph) in self.layouts.items()}
         return Geometry(self.prs.slide_width / EMU_PER_PT, self.prs.slide_height / EMU_PER_PT, boxes,
                         _box(self.number_ph, True) if self.number_ph is not None else None,
-                        names=names, template=str(self.template) if self.template else None, anchors=anchors)
+                        names=names, template=str(self.template) if self.template else None, anchors=anchors,
+                        title_bold=bold)
 
     def colours(self) -> dict[str, str]:
         """As #RRGGBB: ``dark``, ``accent``, ``light`` from the presentation's theme, and what
@@ -176,6 +179,35 @@ class DeckFile:
         out["background"] = resolve(master.find("p:cSld/p:bg/p:bgPr/a:solidFill", NS), slot("lt1", "FFFFFF"))
         return out
 
+    def pictures(self) -> dict[str, list[tuple[float, float, float, float, str]]]:
+        """On a template, what deck.pdf draws under each kind of slide's text: the master's
+        picture background and the pictures of the master (unless the layout hides them) and
+        the layout, as ``(x, y, w, h, data URI)`` in points. Shapes drawn in DrawingML are not
+        drawn (deck.pptx has them)."""
+        from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+        if self.own_look:
+            return {}
+        out = {}
+        for kind, (layout, _, _) in self.layouts.items():
+            master = layout.slide_master
+            drawn = []
+            bg = master.element.find("p:cSld/p:bg/p:bgPr/a:blipFill/a:blip", NS)
+            if bg is not None and bg.get(R_EMBED):
+                uri = _data_uri(master.part.related_part(bg.get(R_EMBED)))
+                if uri:
+                    drawn.append((0.0, 0.0, self.prs.slide_width / EMU_PER_PT, self.prs.slide_height / EMU_PER_PT, uri))
+            parts = ([master] if layout.element.get("showMasterSp") != "0" else []) + [layout]
+            for part in parts:
+                for shape in part.shapes:
+                    if shape.shape_type == MSO_SHAPE_TYPE.PICTURE and shape.width and shape.height:
+                        uri = _data_uri(shape.image)
+                        if uri:
+                            drawn.append((shape.left / EMU_PER_PT, shape.top / EMU_PER_PT, shape.width / EMU_PER_PT,
+                                          shape.height / EMU_PER_PT, uri))
+            out[kind] = drawn
+        return out
+
     # the slides
 
     def build(self, slides, document) -> bytes:
@@ -202,6 +234,20 @@ class DeckFile:
         metadata = {"docProps/app.xml": _app_xml(self.prs, slides),
                     THUMBNAIL: _thumbnail(self.prs, slides[0], self.colours())}
         return _save(self.prs, _build_time(document), replace, metadata)
+
+
+PICTURE_TYPES = {"image/png", "image/jpeg", "image/gif"}  # what WeasyPrint draws from a data URI
+
+
+def _data_uri(image) -> str | None:
+    """A picture (python-pptx ``Image`` or image part) as a data URI, or None for a type
+    WeasyPrint does not draw (EMF, WMF, SVG …)."""
+    import base64
+
+    content_type = getattr(image, "content_type", "")
+    if content_type not in PICTURE_TYPES:
+        return None
+    return f"data:{content_type};base64," + base64.b64encode(image.blob).decode("ascii")
 
 
 def _is_hex(value) -> bool:
@@ -600,6 +646,18 @@ def _anchor(ph) -> str:
         if body_pr is not None and body_pr.get("anchor"):
             return {"t": "top", "ctr": "middle", "b": "bottom"}.get(body_pr.get("anchor"), "top")
     return "top"
+
+
+def _title_bold(ph) -> bool:
+    """Whether a layout's title placeholder sets its text bold: its list style, its master's,
+    or the master's title style say so (deck.pdf sets titles as deck.pptx shows them)."""
+    master_ph = _master_placeholder(ph)
+    styles = ph.part.slide_layout.slide_master.element.find("p:txStyles/p:titleStyle", NS)
+    for el in (ph.element, master_ph, styles):
+        rpr = el.find(".//a:lvl1pPr/a:defRPr", NS) if el is not None else None
+        if rpr is not None and rpr.get("b") is not None:
+            return rpr.get("b") in ("1", "true")
+    return False
 
 
 def _box(ph, own_look: bool) -> Box:
