@@ -9,6 +9,7 @@ properties, 4:3 and 16:10 sizes. These tests are skipped where soffice is missin
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import subprocess
 import zipfile
@@ -25,10 +26,19 @@ A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 AT_LEAST = 20  # of LibreOffice's 23 templates
 
 
+FONTS_DIR = Path(__file__).resolve().parent.parent / "fonts"
+
+
 def soffice(args: list, out_dir: Path, profile: Path, timeout=240) -> None:
-    """One soffice run with a profile of its own (concurrent runs sharing one lose files)."""
+    """One soffice run with a profile of its own (concurrent runs sharing one lose files),
+    seeing the bundled fonts as a user's PC with BIZ UD does (through a fontconfig file that
+    adds fonts/ to the system's)."""
+    profile.mkdir(parents=True, exist_ok=True)
+    conf = profile / "fonts.conf"
+    conf.write_text(f'<?xml version="1.0"?><fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
+                    f"<dir>{FONTS_DIR}</dir><cachedir>{profile / 'fc-cache'}</cachedir></fontconfig>", encoding="utf-8")
     subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", *args, "--outdir", str(out_dir)],
-                   check=True, capture_output=True, timeout=timeout)
+                   check=True, capture_output=True, timeout=timeout, env={**os.environ, "FONTCONFIG_FILE": str(conf)})
 
 
 def impress_templates() -> list[Path]:
