@@ -343,7 +343,7 @@ def test_every_material_that_fails_is_reported_in_the_materials_order(tmp_path, 
         "the smallest headline size (40 pt); shorten it, or use a larger --paper",
         f"{where} the viewpoint title does not fit its column in 4 lines on A2 paper even at the smallest sizes (points 24 pt); "
         "shorten it, or use a larger --paper",
-        f"{where} too long for a slide title even at 24 pt; shorten it",
+        f"{where} too long for a slide title even at 32 pt; shorten it",
     ]
     assert result.exit_code == 1
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

@@ -1,11 +1,14 @@
 """The lecture deck: one slide model feeding deck.pptx, deck.pdf and slides-handout.pdf.
 
-:func:`outline` turns the content into :class:`Draft` slides (title, paragraphs, notes) in the
-order a lecture follows. :func:`fit` measures each draft against the real box sizes of the
-PowerPoint layouts (:mod:`generator.render.measure`) and picks the largest font size within
-limits, or continues the text on a next slide titled "…（続き）". The fitted :class:`Slide`
-list is then written as PowerPoint (:mod:`generator.render.powerpoint`) and drawn as HTML for
-the two PDFs, with the same boxes and sizes, so the three files always show the same slides.
+A lecture shows one idea a slide, in type read from the back of a room, and the speaker says
+the rest. :func:`outline` turns the content into :class:`Draft` slides in the order a lecture
+follows: section dividers, then one paragraph, point or message a slide, showing the text
+itself when it is short and otherwise its first sentences (:func:`key_phrase`); the full
+published text of what a slide stands for goes into its speaker notes. :func:`fit` measures
+each draft against the real boxes of the PowerPoint layouts (:mod:`generator.render.measure`)
+and picks the largest size that fits, one size for every slide of a kind. The fitted
+:class:`Slide` list is then written as PowerPoint (:mod:`generator.render.powerpoint`) and drawn
+as HTML for the two PDFs, with the same boxes, sizes and line breaks.
 """
 
 from __future__ import annotations
@@ -18,10 +21,9 @@ from generator.errors import Diagnostic, PrintgenError
 from generator.fonts import FACES, PGOTHIC
 from generator.model import Content
 from generator.render import Artifact, Option, Renderer, register
-from generator.render.measure import font_metrics, wrap
+from generator.render.measure import AUTOSPACE_EM, font_metrics, wrap
 from generator.render.style import THEMES
 from generator.render.typeset import sentences
-from generator.templates import TEMPLATES_DIR
 
 ORDER = 4  # build order: handout, cards, poster, deck
 # Slides are light: the themes whose paper is light (dark text on it).
@@ -34,18 +36,42 @@ def pptx_theme(name: str) -> tuple[str, str, str, str]:
     accent, light tint (RRGGBB)."""
     t = THEMES[name]
     return f"printgen {name}", t.headline[1:].upper(), t.accent[1:].upper(), t.panel[1:].upper()
+
+
 FAMILY = PGOTHIC  # the usual Japanese slide face; ships with Windows 10+
 
-# Font size limits in points, largest first: text is set at the first size that fits.
+# Visible characters (title and body) a content slide shows at most: about what a lecturer's
+# audience reads in the time the speaker says it. Longer text shows its first sentences.
+SLIDE_CHARS = 120
+# The smallest size text may be set at on a slide (a template's small box). printgen's own
+# layouts keep to the lecture sizes (LECTURE_MIN): they are only reached on a template.
+READABLE_MIN = 12
+LECTURE_MIN = {"title": 32, "body": 24}  # at 16:9; checked by tests/test_deck.py's audit
+
+
+TYPE_SCALE = (60, 54, 48, 44, 40, 36, 32, 28, 24)
+
+
+def _down(largest: int) -> tuple[int, ...]:
+    """The sizes of the type scale from ``largest`` to 24 pt, then every size down to
+    :data:`READABLE_MIN`: a template's box that holds the text only at 13 pt gets 13 pt, not
+    an error at the lecture minimum."""
+    return tuple(s for s in TYPE_SCALE if s <= largest) + tuple(range(23, READABLE_MIN - 1, -1))
+
+
+# Font sizes in points, largest first: text is set at the first size that fits.
 SIZES = {
     # kind: (title sizes, body sizes)
-    "content": ((32, 30, 28, 26, 24), (28, 26, 24, 22, 20, 18)),
-    "title": ((40, 36, 32, 28), (24, 22, 20, 18, 16)),
-    "statement": ((54, 48, 44, 40, 36), (28, 26, 24, 22, 20)),
+    "content": (_down(40), _down(32)),
+    "title": (_down(44), _down(28)),
+    "section": (_down(48), _down(28)),
+    "statement": (_down(60), _down(28)),
 }
-NUMBER_SIZE = 12  # slide numbers (content slides)
-TITLE_LEADING = 1.2  # line pitch / size
-BODY_LEADING = 1.45
+NUMBER_SIZE = 18  # slide numbers: 7 pt on the handout's A4 page
+# Line pitch / size. deck.pptx writes them as proportional spacing (PowerPoint's "multiple"),
+# divided by what PowerPoint and LibreOffice take one line to be (powerpoint.SINGLE_LINE).
+TITLE_LEADING = 1.15
+BODY_LEADING = 1.4
 BULLET = "■"
 BULLET_INDENT = 1.25  # ems: the bullet and a gap
 
@@ -62,15 +88,11 @@ class ParaStyle:
 
 
 STYLES = {
-    "para": ParaStyle(bullet=BULLET, before=0.6),
-    "item": ParaStyle(bullet=BULLET, before=0.7),
-    "point": ParaStyle(before=0.6),  # with a marker (①) hung in the margin
-    "lead": ParaStyle(before=0.5),
-    "heading": ParaStyle(bold=True, accent=True, before=0.7),
-    "body": ParaStyle(indent=1.0, before=0.15),
-    "emphasis": ParaStyle(bold=True, accent=True, scale=1.1, before=0.3, align="ctr"),
+    "item": ParaStyle(bullet=BULLET, before=0.5),  # the master's bullet list
+    "point": ParaStyle(before=0.5),  # with a marker (①, 1.) hung in the margin
+    "key": ParaStyle(before=0.5),  # a paragraph's key sentence: plain, large
+    "heading": ParaStyle(bold=True, accent=True, before=0.5),
     "sub": ParaStyle(before=0.25, align=""),  # as the layout aligns it
-    "credit": ParaStyle(scale=0.8, before=1.2),
 }
 
 
@@ -79,17 +101,14 @@ class Para:
     """One paragraph of a slide body."""
 
     text: str
-    style: str = "para"
+    style: str = "key"
     marker: str = ""  # typed before the text and hung in the margin (①, 1.)
-    continued: bool = False  # rest of a paragraph begun on the previous slide: no bullet or marker
-    note: str = ""  # added to the speaker notes of the slide that shows this paragraph
-    keep_with_next: bool = False
     source: object = None
 
     @property
     def shown(self) -> str:
         """The text as it appears on the slide (with its marker)."""
-        return self.text if self.continued else self.marker + self.text
+        return self.marker + self.text
 
     def indent(self, size: float) -> float:
         """Left margin in points at body ``size`` (hanging indent for bullets and markers)."""
@@ -98,18 +117,20 @@ class Para:
         if st.bullet:
             return BULLET_INDENT * size
         if self.marker:
-            return metrics(st.bold).width(self.marker, size)
+            # LibreOffice puts its Asian/non-Asian space after ① and 1. as well: counted, the
+            # text after the marker starts where the paragraph's other lines do
+            return metrics(st.bold).width(self.marker, size) + AUTOSPACE_EM * size
         return st.indent * size
 
 
 @dataclass(frozen=True)
 class Draft:
-    """A slide before fitting: it may become several slides."""
+    """A slide before fitting."""
 
-    kind: str  # "title", "content" or "statement"
+    kind: str  # "title", "section", "content" or "statement"
     title: str
     paras: tuple[Para, ...]
-    notes: str = ""  # notes beyond the slide's own text
+    notes: tuple[str, ...] = ()  # the speaker notes: the full text the slide stands for
     title_source: object = None
 
 
@@ -140,6 +161,12 @@ class Geometry:
     height: float
     boxes: dict  # kind -> (title Box, body Box)
     number_box: Box | None = None  # the slide number of content slides (None: the layout has none)
+    # kind -> (layout name, title box name, body box name); and the template file, if any:
+    # a box too small for the text is the template's to fix, and the error names them.
+    names: dict = field(default_factory=dict)
+    template: str | None = None
+    anchors: dict = field(default_factory=dict)  # kind -> (title anchor, body anchor): top, middle, bottom
+    title_bold: dict = field(default_factory=dict)  # kind -> whether the layout sets its title bold
 
 
 @dataclass(frozen=True)
@@ -185,6 +212,11 @@ class Slide:
     def body_height(self) -> float:
         return body_height(self.paras, self.body_size, self.body_box, self.measured_paras)
 
+    @property
+    def visible_chars(self) -> int:
+        """Characters of text the slide shows (title and body, not the slide number)."""
+        return len(self.title.replace("\n", "")) + sum(len(p.shown) for p in self.paras)
+
 
 @functools.lru_cache(maxsize=None)
 def metrics(bold: bool):
@@ -193,9 +225,11 @@ def metrics(bold: bool):
 
 
 def slack(size: float) -> float:
-    """Width kept free on each line: PowerPoint, LibreOffice and Pango break Japanese a little
-    differently (punctuation squeezing, hanging punctuation), so a line measured full may not be."""
-    return 0.6 * size
+    """Width kept free on each line. None: measured against LibreOffice's rendering of
+    deck.pptx, keeping 0.6 em free broke 38 of 59 slides differently from deck.pdf, none
+    (with the space after markers counted, :meth:`Para.indent`) breaks 4, where LibreOffice
+    hangs 、 or 。 past the line end. The boxes keep room below for a line PowerPoint may add."""
+    return 0.0 * size
 
 
 def title_width(box: Box, size: float) -> float:
@@ -229,13 +263,15 @@ def body_height(paras, size: float, box: Box, lines=None) -> float:
 
 def fits(paras, size: float, box: Box) -> bool:
     """Whether ``paras`` set at body ``size`` fit in ``box``. A text far too long for the box
-    (a long paragraph being paginated) is refused by its width alone, without breaking it
-    into lines: no paragraph takes fewer lines than its ink width over the line width."""
+    is refused by its width alone, without breaking it into lines: no paragraph takes fewer
+    lines than its ink width over the line width."""
     least = 0.0
     for i, para in enumerate(paras):
         st = STYLES[para.style]
         s = size * st.scale
         width = box.inner_w - para.indent(size) - slack(s)
+        if width <= 0:
+            return False
         m = metrics(st.bold)
         lines = max(1, math.ceil(m.ink(para.text, s) / width - 1e-9)) if width >= m.widest * s else 1
         if i:
@@ -253,7 +289,6 @@ LABEL_FIELDS = {
     "agenda_title": (),
     "viewpoint_count": ("count",),
     "slogan_item": (),
-    "continued": (),
     "closing_title": (),
     "closing_source": FACTS,
     "correction_note": ("original", "corrected"),
@@ -272,8 +307,27 @@ def labels() -> dict[str, str]:
     return {key: str(text) for key, text in load_labels("deck/labels.yaml", LABEL_FIELDS).items()}
 
 
-def _correction_notes(corrections, L: dict[str, str]) -> str:
-    return "\n".join(L["correction_note"].format(original=c.original, corrected=c.corrected) for c in corrections)
+def _correction_notes(corrections, L: dict[str, str]) -> tuple[str, ...]:
+    return tuple(L["correction_note"].format(original=c.original, corrected=c.corrected) for c in corrections)
+
+
+def key_phrase(text: str, budget: int) -> str:
+    """What a slide shows of ``text`` in at most ``budget`` characters: all of it if it is
+    that short, else its first sentences, else its first sentence up to a 、 (or cut) with …
+    — only words of the text itself, never a summary."""
+    text = str(text)
+    if len(text) <= budget:
+        return text
+    shown = ""
+    for sentence in sentences(text):
+        if len(shown) + len(sentence) > budget:
+            break
+        shown += sentence
+    if shown:
+        return shown
+    head = text[: max(budget - 1, 1)]
+    cut = max((i for i, c in enumerate(head) if c in "、，"), default=-1)
+    return (head[:cut] if cut >= budget // 3 else head) + "…"
 
 
 def outline(content: Content) -> list[Draft]:
@@ -282,200 +336,184 @@ def outline(content: Content) -> list[Draft]:
     d, intro, vps, enc, msgs = (content.document, content.introduction, content.viewpoints,
                                 content.encouragement, content.messages)
     facts = dict(programme=d.programme, committee=d.committee, date=d.date, title=d.title)
+
+    def one_idea(title, text, source_title=None, style="key", marker="", notes=(), extra=()):
+        """A content slide for ``text``: its key phrase on the slide, all of it in the notes."""
+        shown = key_phrase(text, SLIDE_CHARS - len(title.replace("\n", "")) - len(marker))
+        return Draft("content", title, (Para(shown, style, marker=marker, source=text),),
+                     notes=(*notes, marker + str(text), *extra), title_source=source_title or title)
+
     drafts = [
         Draft("title", "\n".join(d.title_lines),
               (Para(d.programme, "sub"), Para(d.committee, "sub"), Para(d.date, "sub")),
-              notes=L["title_notes"].format(**facts), title_source=d.title_lines[0]),
+              notes=(L["title_notes"].format(**facts),), title_source=d.title_lines[0]),
     ]
-    agenda = [
+    agenda = (
         f"{intro.heading}{intro.subheading}",
         vps.heading + L["viewpoint_count"].format(count=len(vps.viewpoints)),
         enc.title,
         msgs.heading,
         L["slogan_item"],
-    ]
-    drafts.append(Draft("content", L["agenda_title"], tuple(Para(a, "item") for a in agenda), notes=L["agenda_notes"]))
-    drafts.append(Draft("content", f"{intro.heading}{intro.subheading}",
-                        tuple(Para(p, "lead", source=p) for p in intro.opening), title_source=intro.heading))
+    )
+    drafts.append(Draft("content", L["agenda_title"], tuple(Para(a, "item") for a in agenda),
+                        notes=(L["agenda_notes"], *agenda)))
+
+    # 1. 発信によせて: a divider, then one slide a paragraph
+    drafts.append(Draft("section", intro.heading, (Para(intro.subheading, "sub", source=intro.subheading),),
+                        notes=(intro.heading + intro.subheading,), title_source=intro.heading))
+    for p in intro.opening:
+        drafts.append(one_idea(intro.heading, p, intro.heading))
     for section in intro.sections:
-        drafts.append(Draft("content", section.heading, tuple(Para(p, source=p) for p in section.paragraphs),
-                            title_source=section.heading))
-    drafts.append(Draft("content", vps.heading,
-                        (Para(vps.lead, "lead", source=vps.lead),
-                         *(Para(v.title, "point", marker=f"{v.number}.", source=v.title) for v in vps.viewpoints)),
+        for p in section.paragraphs:
+            drafts.append(one_idea(section.heading, p, section.heading, notes=(section.heading,)))
+
+    # 2. the viewpoints: a divider, the lead, the four at a glance, then one slide a point
+    count = L["viewpoint_count"].format(count=len(vps.viewpoints))
+    drafts.append(Draft("section", vps.heading, (Para(count, "sub"),), notes=(vps.heading + count,),
                         title_source=vps.heading))
+    drafts.append(one_idea(vps.heading, vps.lead, vps.heading))
+    drafts.append(Draft("content", vps.heading,
+                        tuple(Para(v.title, "point", marker=f"{v.number}.", source=v.title) for v in vps.viewpoints),
+                        notes=tuple(v.label for v in vps.viewpoints), title_source=vps.heading))
     for v in vps.viewpoints:
-        paras = [Para(p, "point", marker=m, source=p) for m, p in v.numbered_points()]
-        if v.corrections:
-            paras[-1] = replace(paras[-1], note=_correction_notes(v.corrections, L))
-        drafts.append(Draft("content", v.label, tuple(paras), title_source=v.title))
-    drafts.append(Draft("content", enc.title,
-                        (Para(enc.subtitle, "emphasis", source=enc.subtitle), Para(enc.lead, "lead", source=enc.lead)),
-                        title_source=enc.title_lines[0]))
-    drafts.append(Draft("content", enc.message_heading, tuple(Para(p, source=p) for p in enc.paragraphs),
-                        title_source=enc.message_heading))
-    paras = []
+        points = v.numbered_points()
+        for i, (marker, p) in enumerate(points):
+            extra = _correction_notes(v.corrections, L) if i == len(points) - 1 else ()
+            drafts.append(one_idea(v.label, p, v.title, style="point", marker=marker,
+                                   notes=(v.label,) if i == 0 else (), extra=extra))
+
+    # 3. the message (エール): a divider, its lead, one slide a paragraph
+    drafts.append(Draft("section", "\n".join(enc.title_lines), (Para(enc.subtitle, "sub", source=enc.subtitle),),
+                        notes=(enc.title, enc.subtitle), title_source=enc.title_lines[0]))
+    drafts.append(one_idea(enc.bridge, enc.lead, enc.subtitle))
+    for p in enc.paragraphs:
+        drafts.append(one_idea(enc.message_heading, p, enc.message_heading, notes=(enc.message_heading,)))
+
+    # 4. the one-line messages: a divider, then one message a slide (its title large)
+    drafts.append(Draft("section", msgs.heading, (), notes=(msgs.heading,), title_source=msgs.heading))
     for m in msgs.messages:
-        paras.append(Para(m.title, "heading", marker=f"{m.number}. ", keep_with_next=True, source=m.title))
-        paras.append(Para(m.body, "body", note=_correction_notes(m.corrections, L), source=m.body))
-    drafts.append(Draft("content", msgs.heading, tuple(paras), title_source=msgs.heading))
+        drafts.append(one_idea(m.title, m.body, m.title, notes=(m.title,),
+                               extra=_correction_notes(m.corrections, L)))
+
     drafts.append(Draft("statement", enc.slogan, (Para(enc.subtitle, "sub", source=enc.subtitle),),
-                        title_source=enc.slogan))
+                        notes=(enc.slogan, enc.subtitle), title_source=enc.slogan))
     drafts.append(Draft("content", L["closing_title"],
-                        (Para(f"「{d.title}」", "heading"), Para(d.author, "lead"), Para(d.date, "lead"),
-                         Para(d.credit, "credit", source=d.credit)),
-                        notes=L["closing_source"].format(**facts)))
+                        (Para("「" + "\n".join(d.title_lines) + "」", "heading"),  # broken as the leaflet breaks it
+                         Para(d.programme, "key"), Para(d.committee, "key"), Para(d.date, "key")),
+                        notes=(L["closing_source"].format(**facts), d.credit)))
     return drafts
 
 
 # --- fitting ----------------------------------------------------------------------------
 
-def _problem(text, message: str) -> PrintgenError:
-    """The error for ``text`` (content, so it names its file and line; or the deck's own words)."""
+
+def _sizes(geometry: Geometry, kind: str, which: int) -> tuple[int, ...]:
+    """The sizes to try: on printgen's own layouts down to the lecture minimum (titles 32 pt,
+    text 24 pt: read from the back of a room); on a template's boxes, which may be small,
+    down to the smallest readable size."""
+    sizes = SIZES[kind][which]
+    if geometry.template is None:
+        least = LECTURE_MIN["title"] if which == 0 and kind == "content" else LECTURE_MIN["body"]
+        sizes = tuple(s for s in sizes if s >= least)
+    return sizes
+
+
+def _too_small(geometry: Geometry, draft: Draft, which: int, text, what: str) -> PrintgenError:
+    """The error for a text that fits its box at no readable size: on a template the box is
+    the template's to fix (its file, layout and box are named); on printgen's own layouts the
+    text is the content's (its file and line)."""
+    least = _sizes(geometry, draft.kind, which)[-1]
+    if geometry.template:
+        layout, *boxes = geometry.names[draft.kind]
+        box = (draft_box := geometry.boxes[draft.kind][which])
+        return PrintgenError.of(Diagnostic(
+            geometry.template, None, "--template",
+            f"layout 「{layout}」, box 「{boxes[which]}」 ({box.w:.0f} × {box.h:.0f} pt): too small for the "
+            f"{what} of a slide even at {least} pt ({draft_box.inner_w:.0f} pt wide inside); "
+            "make the box larger in the template"))
     src = getattr(text, "source", None)
+    message = (f"too long for a slide title even at {least} pt; shorten it" if which == 0 else
+               f"too long for one slide even at {least} pt (a word too long to break?); shorten it")
     return PrintgenError.of(Diagnostic.at(src, message) if src else Diagnostic("deck", None, "slide", message))
 
 
-def _fit_title(draft: Draft, box: Box) -> float:
-    for size in SIZES[draft.kind][0]:
-        if title_height(draft.title, size, box) <= box.inner_h:
-            return size
-    raise _problem(draft.title_source, f"too long for a slide title even at {SIZES[draft.kind][0][-1]} pt; shorten it")
+def _title_size(sizes, title: str, box: Box) -> float | None:
+    return next((s for s in sizes if title_height(title, s, box) <= box.inner_h), None)
 
 
-def _best_size(paras, kind: str, box: Box) -> float | None:
-    for size in SIZES[kind][1]:
-        if fits(paras, size, box):
-            return size
-    return None
-
-
-def _paginate(paras: list[Para], size: float, box: Box) -> list[list[Para]]:
-    """Fill slides at ``size``. A paragraph that does not fit the space left moves whole to the
-    next slide when it fits there and this slide is at least half full; otherwise it is split
-    after a sentence and continues on the next slide."""
-    pages: list[list[Para]] = [[]]
-    queue = list(paras)
-
-    def page_fits(page):
-        return fits(page, size, box)
-
-    while queue:
-        para = queue.pop(0)
-        page = pages[-1]
-        unit = [para] + ([queue.pop(0)] if para.keep_with_next and queue else [])
-        if page_fits(page + unit):
-            page.extend(unit)
-            continue
-        half_full = body_height(page, size, box) >= box.inner_h / 2
-        parts = sentences(para.text)
-        if len(unit) == 1 and len(parts) > 1 and not (page and half_full and page_fits(unit)):
-            k = _most_that_fit(len(parts) - 1, lambda k: page_fits(page + [replace(para, text="".join(parts[:k]))]))
-            if k:
-                page.append(replace(para, text="".join(parts[:k]), note=""))
-                queue.insert(0, replace(para, text="".join(parts[k:]), continued=True))
-                pages.append([])
-                continue
-        if page:
-            queue[0:0] = unit
-            pages.append([])
-            continue
-        if len(unit) == 2:  # a heading with a paragraph too long for any slide: the paragraph is split
-            page.append(para)
-            queue.insert(0, unit[1])
-            continue
-        raise _problem(para.source, f"a sentence is too long for one slide even at {size} pt; "
-                       "split it into shorter sentences")
-    return [p for p in pages if p]
-
-
-def _most_that_fit(most: int, fits) -> int:
-    """The largest ``k`` in 1..``most`` for which ``fits(k)`` holds (0 if none), where ``fits``
-    holds up to some ``k`` and not after (more sentences never take fewer lines). Galloping,
-    then bisecting: about 2·log₂(k) measurements of at most twice the text that fits, so a
-    5,000-character paragraph split over many slides takes time near-linear in its length."""
-    if most < 1 or not fits(1):
-        return 0
-    good, bad = 1, None  # fits(good); not fits(bad)
-    while bad is None:
-        trial = min(2 * good, most)
-        if trial == good:
-            return good
-        if fits(trial):
-            good = trial
-        else:
-            bad = trial
-    while bad - good > 1:
-        mid = (good + bad) // 2
-        if fits(mid):
-            good = mid
-        else:
-            bad = mid
-    return good
+def _body_size(sizes, draft: Draft, box: Box) -> float | None:
+    if not draft.paras:
+        return sizes[0]
+    return next((s for s in sizes if fits(draft.paras, s, box)), None)
 
 
 def _break_title(title: str, size: float, box: Box) -> str:
-    """A title too long for one line breaks after its last 、 or before a bracket that lets the
-    first line fit, rather than wherever the line happens to end (どうあるべ／き)."""
-    if "\n" in title or len(wrap(title, title_width(box, size), size, metrics(True))) < 2:
+    """A title too long for one line breaks between phrases (文節), into lines as even as the
+    same number of lines allows, preferring a break after 、 (「どうあるべき／か」 and
+    「頑張ろ／う」 were where the line happened to end). The break is written into the title."""
+    if "\n" in title:
         return title
     width = title_width(box, size)
-    best = None
-    for i, char in enumerate(title[:-1]):
-        cut = i + 1 if char in "、，" else i if char in "（「『" else None
-        if cut and 0 < cut < len(title) and metrics(True).width(title[:cut], size) <= width:
-            best = cut
-    return title if best is None else title[:best] + "\n" + title[best:]
+    greedy = wrap(title, width, size, metrics(True))
+    if len(greedy) < 2:
+        return title
+    from generator.render.phrases import balance
+
+    lines = balance(title, width, lambda text: metrics(True).width(text, size))
+    return "\n".join(lines) if lines and len(lines) == len(greedy) else title
 
 
-def _notes(title: str, paras, extra: str) -> str:
-    parts = [title.replace("\n", "")]
-    parts += [p.shown for p in paras]
-    parts += [p.note for p in paras if p.note]
-    if extra:
-        parts.append(extra)
+def _notes(draft: Draft) -> str:
+    """The speaker notes: the full text the slide stands for, without repeating a line."""
+    parts = [draft.title.replace("\n", "")]
+    for text in draft.notes:
+        if text and text not in parts:
+            parts.append(text)
     return "\n\n".join(parts)
 
 
 def fit(drafts: list[Draft], geometry: Geometry) -> list[Slide]:
-    """Fitted slides: each draft at the largest sizes that fit, continued on more slides if needed.
-
-    A draft that fits one slide at some size between the limits gets the largest such size.
-    Otherwise it is spread over as few slides as the smallest size needs, set at the largest
-    size that still needs no more slides (one size for the whole group).
-    """
-    L = labels()
-    slides: list[Slide] = []
+    """Fitted slides: one a draft, never continued. Each slide kind gets one title size and
+    one body size, the largest at which every slide of the kind fits (a type scale the
+    audience can follow); a slide that fits only smaller gets its own largest size."""
+    sized = []
     for draft in drafts:
         title_box, body_box = geometry.boxes[draft.kind]
-        sizes = SIZES[draft.kind][1]
-        size = _best_size(draft.paras, draft.kind, body_box)
-        if size is not None:
-            pages = [list(draft.paras)]
-        else:
-            pages = _paginate(list(draft.paras), sizes[-1], body_box)
-            for size in sizes:
-                larger = _paginate(list(draft.paras), size, body_box)
-                if len(larger) <= len(pages):
-                    pages = larger
-                    break
-            # even out the slides (no lone paragraph on the last one): fill each less, same count
-            for share in (0.7, 0.8, 0.9):
-                even = _paginate(list(draft.paras), size, replace(body_box, h=body_box.h - body_box.inner_h * (1 - share)))
-                if len(even) == len(pages):
-                    pages = even
-                    break
-        for i, page in enumerate(pages):
-            title = draft.title if i == 0 else draft.title.replace("\n", "") + L["continued"]
-            title_size = _fit_title(replace(draft, title=title), title_box)
-            title = _break_title(title, title_size, title_box)
-            title_size = _fit_title(replace(draft, title=title), title_box)
-            slides.append(Slide(
-                kind=draft.kind, title=title, paras=tuple(page),
-                notes=_notes(title, page, draft.notes if i == 0 else ""),
-                title_size=title_size, body_size=size,
-                title_box=title_box, body_box=body_box, number=len(slides) + 1,
-            ))
+        title_sizes, body_sizes = _sizes(geometry, draft.kind, 0), _sizes(geometry, draft.kind, 1)
+        size = _title_size(title_sizes, draft.title, title_box)
+        if size is None:
+            raise _too_small(geometry, draft, 0, draft.title_source, "title")
+        title = _break_title(draft.title, size, title_box)
+        title_size = _title_size(title_sizes, title, title_box) or size
+        body_size = _body_size(body_sizes, draft, body_box)
+        if body_size is None:
+            raise _too_small(geometry, draft, 1, max(draft.paras, key=lambda p: len(p.text)).source, "text")
+        sized.append((draft, title, title_size, body_size))
+    def shared(sizes, least):
+        """The size every slide of a kind gets: the smallest of their largest, unless that is
+        below ``least`` (then the slides that need less keep their own)."""
+        sizes = list(sizes)
+        return min([s for s in sizes if s >= least] or sizes or [0])
+
+    common = {}
+    for kind in SIZES:
+        group = [s for s in sized if s[0].kind == kind]
+        if group:
+            common[kind] = (shared((s[2] for s in group), LECTURE_MIN["title"]),
+                            shared((s[3] for s in group if s[0].paras), LECTURE_MIN["body"]))
+    slides: list[Slide] = []
+    for draft, title, title_size, body_size in sized:
+        title_box, body_box = geometry.boxes[draft.kind]
+        ct, cb = common[draft.kind]
+        if title_height(title, ct, title_box) <= title_box.inner_h:
+            title_size = ct
+        if draft.paras and fits(draft.paras, cb, body_box):
+            body_size = cb
+        slides.append(Slide(
+            kind=draft.kind, title=title, paras=draft.paras, notes=_notes(draft),
+            title_size=title_size, body_size=body_size,
+            title_box=title_box, body_box=body_box, number=len(slides) + 1,
+        ))
     return slides
 
 
@@ -490,10 +528,12 @@ class DeckRenderer(Renderer):
     description = "PowerPoint lecture deck (deck.pptx), its PDF twin (deck.pdf) and slide handouts."
     requires = ("introduction", "viewpoints", "encouragement", "messages")
     options = (
-        Option("template", "file", "Build the deck on this PowerPoint template (its masters, layouts and colours).",
+        Option("template", "file", "Build the deck on this PowerPoint template (.pptx or .potx: its slide size, masters, layouts and colours).",
                metavar="FILE.pptx"),
         Option("theme", "choice", f"Colour theme. Default: {DEFAULT_THEME}, or the template's own colours with --template.",
                choices=DECK_THEMES),
+        Option("template_fonts", "flag", "Keep the template's own fonts (--no-template-fonts: BIZ UDPGothic "
+               "throughout). Japanese text the template has no font for is set in BIZ UDPGothic.", default=True),
     )
 
     def render(self, content: Content) -> list[Artifact]:
@@ -501,17 +541,20 @@ class DeckRenderer(Renderer):
 
         template = self.settings["template"]
         theme = self.settings["theme"] or (None if template else DEFAULT_THEME)
-        deck = powerpoint.DeckFile(template, theme)
+        deck = powerpoint.DeckFile(template, theme, keep_fonts=bool(self.settings["template_fonts"]))
         slides = fit(outline(content), deck.geometry())
         pptx = Artifact("deck.pptx", deck.build(slides, content.document), len(slides), "slides")
         L = labels()
-        html = pdfs_html(slides, deck.geometry(), deck.colours(), content, L)
+        html = pdfs_html(slides, deck.geometry(), deck.colours(), content, L, deck.pictures())
         deck_pdf, handout_pdf = write_pdfs(html, len(slides), content.document.title,
                                            f"{content.document.title}（{L['handout_title']}）")
         return [pptx, deck_pdf, handout_pdf]
 
 
-SLIDES_PER_HANDOUT_PAGE = 3
+# Two slides an A4 page, each 136 mm wide: a 16:9 slide's 24 pt body prints at 9.6 pt and its
+# 18 pt slide number at 7.2 pt (three a page printed the body at 7 pt and the number at 3.5).
+SLIDES_PER_HANDOUT_PAGE = 2
+HANDOUT_SLIDE_MM = 136
 
 
 class StyleClasses(dict):
@@ -523,22 +566,23 @@ class StyleClasses(dict):
         return self.setdefault(declarations, f"s{len(self)}")
 
 
-def pdfs_html(slides, geometry, colours, content, L: dict[str, str]) -> str:
-    """The HTML of deck.pdf and slides-handout.pdf (see templates/deck/pdfs.html); ``L``: :func:`labels`."""
+def pdfs_html(slides, geometry, colours, content, L: dict[str, str], pictures=None) -> str:
+    """The HTML of deck.pdf and slides-handout.pdf (see templates/deck/pdfs.html); ``L``: :func:`labels`;
+    ``pictures``: a template's pictures under each kind of slide (``DeckFile.pictures``)."""
     from generator.templates import environment
 
     d, n = content.document, SLIDES_PER_HANDOUT_PAGE
     return environment().get_template("deck/pdfs.html").render(
         geometry=geometry, colours=colours, labels=L, styles=STYLES, leading=(TITLE_LEADING, BODY_LEADING),
-        number_size=NUMBER_SIZE, style_class=StyleClasses(),
+        number_size=NUMBER_SIZE, style_class=StyleClasses(), slide_mm=HANDOUT_SLIDE_MM,
         meta=dict(title=d.title, author=d.author, date=d.date_iso), document=d,
-        slides=slides, sheets=[slides[i:i + n] for i in range(0, len(slides), n)],
+        slides=slides, sheets=[slides[i:i + n] for i in range(0, len(slides), n)], pictures=pictures or {},
     )
 
 
 def write_pdfs(html: str, slide_count: int, title: str, handout_title: str) -> tuple[Artifact, Artifact]:
-    """deck.pdf (one 16:9 page per slide) and slides-handout.pdf (A4 portrait, three slides a
-    page with memo lines) from :func:`pdfs_html`, laid out once; the last ``slide_count``
+    """deck.pdf (one page per slide, the slides' size) and slides-handout.pdf (A4 portrait, two
+    slides a page with memo lines) from :func:`pdfs_html`, laid out once; the last ``slide_count``
     pages are the slides. deck.pdf's pages are placed, scaled, into the handout's boxes
     (ids ``slide-N``) with pypdf. The files are titled ``title`` and ``handout_title``."""
     import io
