@@ -191,14 +191,14 @@ class OutputWriter:
                     os.replace(tmp, dest)
         if _lstat(journal) is not None:
             os.unlink(journal)
-        for folder, _, files in os.walk(self.out_dir):  # os.walk follows no links
+        for folder, _folders, files in os.walk(self.out_dir):  # os.walk follows no links
             for name in files:
                 if _TEMPORARY.fullmatch(name):
                     os.unlink(os.path.join(folder, name))
 
     def discard(self) -> None:
         """Remove the staged files that are not in place."""
-        for tmp, _ in self.staged:
+        for tmp, _dest in self.staged:
             try:
                 os.unlink(tmp)
             except OSError:

@@ -153,3 +153,36 @@ def test_check_finds_a_text_that_does_not_fit_as_build_would(tmp_path):
     assert check.exit_code == build.exit_code == 1
     assert check.stderr == build.stderr and "does not fit" in check.stderr
     assert not (tmp_path / "out").exists()
+
+
+# Problems of every kind, met in Japanese: each line of the message is Japanese after its place.
+_JAPANESE_CHAR = __import__("re").compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+def _each_line_is_japanese(stderr: str) -> list[str]:
+    """The lines whose message (after ``エラー:`` and the key, or the whole line) has no Japanese."""
+    odd = []
+    for line in stderr.splitlines():
+        message = line.split("エラー: ", 1)[-1]
+        if line.strip() and not _JAPANESE_CHAR.search(message):
+            odd.append(line)
+    return odd
+
+
+@pytest.mark.parametrize("make, args", [
+    (lambda root: (root / "printgen.toml").write_text('[cards]\npaper = "A5"\nsplt = true\n', encoding="utf-8"), ["check"]),
+    (lambda root: (root / "content" / "messages.yaml").write_text("heading: x\nmessages: []\n", encoding="utf-8"), ["check"]),
+    (lambda root: (root / "content" / "document.yaml").unlink(), ["build"]),
+    (lambda root: None, ["poster", "--bleed", "nan"]),
+    (lambda root: None, ["deck", "--template", "nothere.pptx"]),
+    (lambda root: (root / "t.pptx").write_bytes(b"not a presentation"), ["deck", "--template", "t.pptx"]),
+    (lambda root: (root / "content" / "viewpoints.yaml").write_text((root / "content" / "viewpoints.yaml").read_text(
+        encoding="utf-8").replace("title: 利用者・家族との関係において、どうあるべきか", "title: " + "介護支援" * 25, 1), encoding="utf-8"),
+     ["check"]),
+], ids=["settings", "content", "missing-file", "option", "missing-template", "broken-template", "does-not-fit"])
+def test_problems_of_every_kind_are_reported_in_japanese(tmp_path, make, args):
+    shutil.copytree(CONTENT_DIR, tmp_path / "content")
+    make(tmp_path)
+    result = run_printgen(*args, cwd=tmp_path, env=JAPANESE)
+    assert result.exit_code in (1, 2)
+    assert result.stderr and _each_line_is_japanese(result.stderr) == []

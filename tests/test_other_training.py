@@ -48,7 +48,7 @@ def built(tmp_path_factory):
 def test_every_material_that_needs_no_missing_part_is_made(built):
     out, result = built
     made = sorted(p.name for p in out.iterdir() if p.is_file())
-    assert {"handout.pdf", "poster.pdf"} <= set(made), made
+    assert made == ["cards.pdf", "deck.pdf", "deck.pptx", "handout.pdf", "poster.pdf", "slides-handout.pdf"]
 
 
 def test_no_output_prints_a_number_or_title_of_the_leaflet(built):
@@ -56,6 +56,19 @@ def test_no_output_prints_a_number_or_title_of_the_leaflet(built):
     for pdf in sorted(out.glob("*.pdf")):
         text = squeeze("".join(pdf_page_texts(pdf)))
         assert [word for word in LEAFLET if word in text] == [], pdf.name
+
+
+def test_the_deck_prints_no_number_or_title_of_the_leaflet(built):
+    from pptx import Presentation
+
+    out, _ = built
+    texts = []
+    for slide in Presentation(str(out / "deck.pptx")).slides:
+        texts += [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
+        texts.append(slide.notes_slide.notes_text_frame.text)
+    text = squeeze("".join(texts))
+    assert [word for word in LEAFLET if word in text] == []
+    assert "3つの視点" in text
 
 
 def test_the_handout_counts_what_the_content_has(built):

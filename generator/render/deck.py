@@ -18,12 +18,14 @@ import math
 from dataclasses import dataclass, field, replace
 
 from generator.errors import Diagnostic, PrintgenError
+from generator.i18n import _
 from generator.fonts import FACES, PGOTHIC
 from generator.model import Content
 from generator.render import Artifact, Option, Renderer, register
 from generator.render.measure import AUTOSPACE_EM, font_metrics, wrap
 from generator.render.style import THEMES
 from generator.render.typeset import sentences
+from generator.templates import counted
 
 ORDER = 4  # build order: handout, cards, poster, deck
 # Slides are light: the themes whose paper is light (dark text on it).
@@ -348,55 +350,61 @@ def outline(content: Content) -> list[Draft]:
               (Para(d.programme, "sub"), Para(d.committee, "sub"), Para(d.date, "sub")),
               notes=(L["title_notes"].format(**facts),), title_source=d.title_lines[0]),
     ]
-    agenda = (
-        f"{intro.heading}{intro.subheading}",
-        vps.heading + L["viewpoint_count"].format(count=len(vps.viewpoints)),
-        enc.title,
-        msgs.heading,
-        L["slogan_item"],
-    )
+    agenda = tuple(item for item in (
+        f"{intro.heading}{intro.subheading}" if intro else None,
+        vps.heading + L["viewpoint_count"].format(count=counted(len(vps.viewpoints))) if vps else None,
+        enc.title if enc else None,
+        msgs.heading if msgs else None,
+        L["slogan_item"] if enc else None,
+    ) if item)
     drafts.append(Draft("content", L["agenda_title"], tuple(Para(a, "item") for a in agenda),
                         notes=(L["agenda_notes"], *agenda)))
 
-    # 1. 発信によせて: a divider, then one slide a paragraph
-    drafts.append(Draft("section", intro.heading, (Para(intro.subheading, "sub", source=intro.subheading),),
-                        notes=(intro.heading + intro.subheading,), title_source=intro.heading))
-    for p in intro.opening:
-        drafts.append(one_idea(intro.heading, p, intro.heading))
-    for section in intro.sections:
-        for p in section.paragraphs:
-            drafts.append(one_idea(section.heading, p, section.heading, notes=(section.heading,)))
+    # Each part the content has (another training's text may leave any of them out).
+    # 1. the introduction: a divider, then one slide a paragraph
+    if intro:
+        drafts.append(Draft("section", intro.heading, (Para(intro.subheading, "sub", source=intro.subheading),),
+                            notes=(intro.heading + intro.subheading,), title_source=intro.heading))
+        for p in intro.opening:
+            drafts.append(one_idea(intro.heading, p, intro.heading))
+        for section in intro.sections:
+            for p in section.paragraphs:
+                drafts.append(one_idea(section.heading, p, section.heading, notes=(section.heading,)))
 
-    # 2. the viewpoints: a divider, the lead, the four at a glance, then one slide a point
-    count = L["viewpoint_count"].format(count=len(vps.viewpoints))
-    drafts.append(Draft("section", vps.heading, (Para(count, "sub"),), notes=(vps.heading + count,),
-                        title_source=vps.heading))
-    drafts.append(one_idea(vps.heading, vps.lead, vps.heading))
-    drafts.append(Draft("content", vps.heading,
-                        tuple(Para(v.title, "point", marker=f"{v.number}.", source=v.title) for v in vps.viewpoints),
-                        notes=tuple(v.label for v in vps.viewpoints), title_source=vps.heading))
-    for v in vps.viewpoints:
-        points = v.numbered_points()
-        for i, (marker, p) in enumerate(points):
-            extra = _correction_notes(v.corrections, L) if i == len(points) - 1 else ()
-            drafts.append(one_idea(v.label, p, v.title, style="point", marker=marker,
-                                   notes=(v.label,) if i == 0 else (), extra=extra))
+    # 2. the viewpoints: a divider, the lead, all of them at a glance, then one slide a point
+    if vps:
+        count = L["viewpoint_count"].format(count=counted(len(vps.viewpoints)))
+        drafts.append(Draft("section", vps.heading, (Para(count, "sub"),), notes=(vps.heading + count,),
+                            title_source=vps.heading))
+        drafts.append(one_idea(vps.heading, vps.lead, vps.heading))
+        drafts.append(Draft("content", vps.heading,
+                            tuple(Para(v.title, "point", marker=f"{v.number}.", source=v.title) for v in vps.viewpoints),
+                            notes=tuple(v.label for v in vps.viewpoints), title_source=vps.heading))
+        for v in vps.viewpoints:
+            points = v.numbered_points()
+            for i, (marker, p) in enumerate(points):
+                extra = _correction_notes(v.corrections, L) if i == len(points) - 1 else ()
+                drafts.append(one_idea(v.label, p, v.title, style="point", marker=marker,
+                                       notes=(v.label,) if i == 0 else (), extra=extra))
 
-    # 3. the message (エール): a divider, its lead, one slide a paragraph
-    drafts.append(Draft("section", "\n".join(enc.title_lines), (Para(enc.subtitle, "sub", source=enc.subtitle),),
-                        notes=(enc.title, enc.subtitle), title_source=enc.title_lines[0]))
-    drafts.append(one_idea(enc.bridge, enc.lead, enc.subtitle))
-    for p in enc.paragraphs:
-        drafts.append(one_idea(enc.message_heading, p, enc.message_heading, notes=(enc.message_heading,)))
+    # 3. the message of encouragement: a divider, its lead, one slide a paragraph
+    if enc:
+        drafts.append(Draft("section", "\n".join(enc.title_lines), (Para(enc.subtitle, "sub", source=enc.subtitle),),
+                            notes=(enc.title, enc.subtitle), title_source=enc.title_lines[0]))
+        drafts.append(one_idea(enc.bridge, enc.lead, enc.subtitle))
+        for p in enc.paragraphs:
+            drafts.append(one_idea(enc.message_heading, p, enc.message_heading, notes=(enc.message_heading,)))
 
     # 4. the one-line messages: a divider, then one message a slide (its title large)
-    drafts.append(Draft("section", msgs.heading, (), notes=(msgs.heading,), title_source=msgs.heading))
-    for m in msgs.messages:
-        drafts.append(one_idea(m.title, m.body, m.title, notes=(m.title,),
-                               extra=_correction_notes(m.corrections, L)))
+    if msgs:
+        drafts.append(Draft("section", msgs.heading, (), notes=(msgs.heading,), title_source=msgs.heading))
+        for m in msgs.messages:
+            drafts.append(one_idea(m.title, m.body, m.title, notes=(m.title,),
+                                   extra=_correction_notes(m.corrections, L)))
 
-    drafts.append(Draft("statement", enc.slogan, (Para(enc.subtitle, "sub", source=enc.subtitle),),
-                        notes=(enc.slogan, enc.subtitle), title_source=enc.slogan))
+    if enc:
+        drafts.append(Draft("statement", enc.slogan, (Para(enc.subtitle, "sub", source=enc.subtitle),),
+                            notes=(enc.slogan, enc.subtitle), title_source=enc.slogan))
     drafts.append(Draft("content", L["closing_title"],
                         (Para("「" + "\n".join(d.title_lines) + "」", "heading"),  # broken as the leaflet breaks it
                          Para(d.programme, "key"), Para(d.committee, "key"), Para(d.date, "key")),
@@ -428,12 +436,14 @@ def _too_small(geometry: Geometry, draft: Draft, which: int, text, what: str) ->
         box = (draft_box := geometry.boxes[draft.kind][which])
         return PrintgenError.of(Diagnostic(
             geometry.template, None, "--template",
-            f"layout 「{layout}」, box 「{boxes[which]}」 ({box.w:.0f} × {box.h:.0f} pt): too small for the "
-            f"{what} of a slide even at {least} pt ({draft_box.inner_w:.0f} pt wide inside); "
-            "make the box larger in the template"))
+            (_("layout 「{layout}」, box 「{box}」 ({w:.0f} × {h:.0f} pt): too small for the title of a slide even at {size} pt "
+               "({inner:.0f} pt wide inside); make the box larger in the template") if what == "title" else
+             _("layout 「{layout}」, box 「{box}」 ({w:.0f} × {h:.0f} pt): too small for the text of a slide even at {size} pt "
+               "({inner:.0f} pt wide inside); make the box larger in the template")).format(
+                layout=layout, box=boxes[which], w=box.w, h=box.h, size=least, inner=draft_box.inner_w)))
     src = getattr(text, "source", None)
-    message = (f"too long for a slide title even at {least} pt; shorten it" if which == 0 else
-               f"too long for one slide even at {least} pt (a word too long to break?); shorten it")
+    message = (_("too long for a slide title even at {size} pt; shorten it") if which == 0 else
+               _("too long for one slide even at {size} pt (a word too long to break?); shorten it")).format(size=least)
     return PrintgenError.of(Diagnostic.at(src, message) if src else Diagnostic("deck", None, "slide", message))
 
 
@@ -525,15 +535,14 @@ class DeckRenderer(Renderer):
     """deck.pptx, deck.pdf and slides-handout.pdf from one fitted slide model."""
 
     name = "deck"
-    description = "PowerPoint lecture deck (deck.pptx), its PDF twin (deck.pdf) and slide handouts."
-    requires = ("introduction", "viewpoints", "encouragement", "messages")
+    description = _("PowerPoint lecture deck (deck.pptx), its PDF twin (deck.pdf) and slide handouts.")
     options = (
-        Option("template", "file", "Build the deck on this PowerPoint template (.pptx or .potx: its slide size, masters, layouts and colours).",
+        Option("template", "file", _("Build the deck on this PowerPoint template (.pptx or .potx: its slide size, masters, layouts and colours)."),
                metavar="FILE.pptx"),
-        Option("theme", "choice", f"Colour theme. Default: {DEFAULT_THEME}, or the template's own colours with --template.",
+        Option("theme", "choice", _("Colour theme. Default: {theme}, or the template's own colours with --template.").format(theme=DEFAULT_THEME),
                choices=DECK_THEMES),
-        Option("template_fonts", "flag", "Keep the template's own fonts (--no-template-fonts: BIZ UDPGothic "
-               "throughout). Japanese text the template has no font for is set in BIZ UDPGothic.", default=True),
+        Option("template_fonts", "flag", _("Keep the template's own fonts (--no-template-fonts: BIZ UDPGothic throughout). "
+                                           "Japanese text the template has no font for is set in BIZ UDPGothic."), default=True),
     )
 
     def render(self, content: Content) -> list[Artifact]:

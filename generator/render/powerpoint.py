@@ -25,6 +25,7 @@ import zipfile
 from pathlib import Path
 
 from generator.errors import Diagnostic, PrintgenError
+from generator.i18n import _
 from generator.render.deck import (BODY_LEADING, BULLET, FAMILY, NUMBER_SIZE, STYLES, TITLE_LEADING, Box, Geometry,
                                    pptx_theme)
 
@@ -268,7 +269,7 @@ def _open_template(path: Path):
     from pptx import Presentation
 
     if not path.is_file():
-        raise _template_problem(path, "file not found")
+        raise _template_problem(path, _("file not found"))
     source = path
     try:  # python-pptx reads every part into memory: refuse a zip bomb before it does
         with zipfile.ZipFile(path) as package:
@@ -285,23 +286,23 @@ def _open_template(path: Path):
     except (zipfile.BadZipFile, OSError, KeyError):
         unpacked, names, types = 0, [], b""  # not a zip: Presentation() says so below
     if unpacked > MAX_TEMPLATE_UNPACKED:
-        raise _template_problem(path, f"the presentation unpacks to {unpacked:,} bytes; "
-                                      f"a template may unpack to at most {MAX_TEMPLATE_UNPACKED:,}")
+        raise _template_problem(path, _("the presentation unpacks to {size:,} bytes; a template may unpack to at most {most:,}").format(
+            size=unpacked, most=MAX_TEMPLATE_UNPACKED))
     # deck.pptx is a plain presentation: a template's macros would come along into it
     if b"macroEnabled" in types or any("vbaproject" in name.lower() for name in names):
-        raise _template_problem(path, "a presentation with macros (.pptm); printgen writes no macros: save the "
-                                      "template as a PowerPoint presentation (.pptx) without macros")
+        raise _template_problem(path, _("a presentation with macros (.pptm); printgen writes no macros: save the "
+                                        "template as a PowerPoint presentation (.pptx) without macros"))
     try:
         prs = Presentation(source if isinstance(source, io.BytesIO) else str(source))
         _theme_xml(prs)  # parsed later for fonts and colours: a broken theme is a broken file
     except Exception as exc:  # python-pptx raises many kinds for a file that is not a .pptx
-        raise _template_problem(path, f"not a PowerPoint presentation (.pptx) ({exc.__class__.__name__}); "
-                                      "save the template from PowerPoint as a .pptx file") from None
+        raise _template_problem(path, _("not a PowerPoint presentation (.pptx) ({problem}); save the template from "
+                                        "PowerPoint as a .pptx file").format(problem=exc.__class__.__name__)) from None
     width, height = prs.slide_width, prs.slide_height
     if not width or not height or not (MIN_SLIDE_EMU <= width <= MAX_SLIDE_EMU and MIN_SLIDE_EMU <= height <= MAX_SLIDE_EMU):
-        found = "none" if not width or not height else f"{width / 914400:.2f} × {height / 914400:.2f} in"
-        raise _template_problem(path, f"the slide size is missing or broken (found {found}); set it in PowerPoint "
-                                      "(デザイン > スライドのサイズ) and save the template again")
+        found = _("none") if not width or not height else f"{width / 914400:.2f} × {height / 914400:.2f} in"
+        raise _template_problem(path, _("the slide size is missing or broken (found {found}); set it in PowerPoint "
+                                        "(デザイン > スライドのサイズ) and save the template again").format(found=found))
     return prs
 
 
@@ -559,10 +560,10 @@ def _choose_layouts(prs, template: Path | None) -> dict:
         if best is None or score < best:
             best, content = score, (layout, titles[0], body)
     if content is None:
-        where = template or "the default template"
-        found = ", ".join(f"「{l.name}」" for l in layouts) or "none"
-        raise _template_problem(where, "no slide layout with a title placeholder and a body (text or content) "
-                                f"placeholder, such as 「タイトルとコンテンツ」(Title and Content); the deck needs one. Layouts found: {found}")
+        where = template or _("the default template")
+        found = ", ".join(f"「{l.name}」" for l in layouts) or _("none")
+        raise _template_problem(where, _("no slide layout with a title placeholder and a body (text or content) placeholder, "
+                                         "such as 「タイトルとコンテンツ」(Title and Content); the deck needs one. Layouts found: {found}").format(found=found))
     title = None
     for layout, phs in zip(layouts, placeholders):
         phs = {t: p for p, t in phs}
