@@ -11,6 +11,7 @@ one is out of bounds. tests/test_sheets.py runs the same measurements.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import subprocess
 import sys
 import tempfile
@@ -26,32 +27,42 @@ def page_chars(pdf: Path) -> list[list[tuple[str, float, float, float]]]:
     """Per page, its characters other than white space: ``(char, font size pt, left, baseline)``,
     positions in pt from the page's top left corner. The size is the font size times the
     scale of the character's matrix (WeasyPrint sets text in CSS px under a 0.75 scale)."""
-    import ctypes
-
-    import pypdfium2 as pdfium
-    import pypdfium2.raw as raw
-
     pages = []
+    for height, textpage in text_pages(pdf):
+        chars = []
+        for i in range(textpage.count_chars()):
+            char = textpage.get_text_range(i, 1)
+            if not char.strip():
+                continue
+            size, x, y = char_size_and_origin(textpage, i)
+            chars.append((char, round(size, 2), x, height - y))
+        pages.append(chars)
+    return pages
+
+
+def text_pages(pdf: Path):
+    """Each page of ``pdf`` in turn: ``(page height pt, pdfium text page)``."""
+    import pypdfium2 as pdfium
+
     document = pdfium.PdfDocument(str(pdf))
     try:
         for page in document:
-            height = page.get_height()
-            textpage = page.get_textpage()
-            chars = []
-            for i in range(textpage.count_chars()):
-                char = textpage.get_text_range(i, 1)
-                if not char.strip():
-                    continue
-                m = raw.FS_MATRIX()
-                raw.FPDFText_GetMatrix(textpage.raw, i, ctypes.byref(m))
-                x, y = ctypes.c_double(), ctypes.c_double()
-                raw.FPDFText_GetCharOrigin(textpage.raw, i, ctypes.byref(x), ctypes.byref(y))
-                size = raw.FPDFText_GetFontSize(textpage.raw, i) * abs(m.a * m.d - m.b * m.c) ** 0.5
-                chars.append((char, round(size, 2), x.value, height - y.value))
-            pages.append(chars)
+            yield page.get_height(), page.get_textpage()
     finally:
         document.close()
-    return pages
+
+
+def char_size_and_origin(textpage, i: int) -> tuple[float, float, float]:
+    """``(size pt, x, y)`` of character ``i`` of a pdfium text page: the font size times the
+    scale of the character's matrix, and its origin in PDF coordinates (from the bottom left)."""
+    import pypdfium2.raw as raw
+
+    m = raw.FS_MATRIX()
+    raw.FPDFText_GetMatrix(textpage.raw, i, ctypes.byref(m))
+    x, y = ctypes.c_double(), ctypes.c_double()
+    raw.FPDFText_GetCharOrigin(textpage.raw, i, ctypes.byref(x), ctypes.byref(y))
+    size = raw.FPDFText_GetFontSize(textpage.raw, i) * abs(m.a * m.d - m.b * m.c) ** 0.5
+    return size, x.value, y.value
 
 
 def find(chars, text: str) -> list[tuple[str, float, float, float]]:
