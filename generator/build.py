@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from generator import __version__
-from generator.content import CONTENT_FILES
+from generator.content import CONTENT_FILES, load_content
 from generator.errors import PrintgenError
 from generator.fonts import FACES, PROJECT_DIR
 from generator.model import POINT_MARKERS, Content
@@ -95,25 +95,8 @@ def build(
         if not todo:
             return [], skipped
 
-        results: dict[str, tuple[list[Artifact], float]] = {}
-        failed: dict[str, str] = {}  # a material the user must fix; the others still render
-        notes: list[str] = []
-        with _workers(min(jobs, len(todo))) as pool:  # (they start while the content loads)
-            content = load_content(project.content_dir)
-            fonts_dir = prepare_project_fonts(content)
-            absent = {r.name: [part for part in r.requires if not content.has(part)] for r in todo}
-            for renderer in [r for r in todo if absent[r.name]]:
-                notes.append(_("{name}: not made: the content has no {parts}").format(
-                    name=renderer.name, parts=", ".join(f"{p} ({p}.yaml)" for p in absent[renderer.name])))
-            todo = [r for r in todo if not absent[r.name]]
-            for name, outcome, seconds in render_all(pool, content, fonts_dir, todo):
-                if isinstance(outcome, str):
-                    failed[name] = outcome
-                else:
-                    results[name] = outcome, seconds
-                    progress(_("{name}: rendered in {seconds:.2f} s").format(name=name, seconds=seconds))
-        if failed:  # every problem at once, in the materials' order (whichever finished first)
-            raise PrintgenError("\n".join(failed[r.name] for r in todo if r.name in failed))
+        _content, results, notes = _render(project, todo, jobs, progress)
+        todo = [r for r in todo if r.name in results]
 
         written = []
         for renderer in todo:
@@ -132,40 +115,49 @@ def build(
     return written, skipped
 
 
-def check(project: Project, *, jobs: int = 1) -> Content:
+def check(project: Project, *, jobs: int = 1) -> tuple[Content, list[str]]:
     """Everything :func:`build` would reject, found without writing anything: printgen.toml,
     the content, and every material rendered (fitting included) and thrown away. Returns the
-    content; raises :class:`PrintgenError` with every problem."""
+    content and the notes on materials it has no part for; raises :class:`PrintgenError` with
+    every problem."""
     from generator.errors import ContentError
 
-    problems: list = []
     try:
         wanted = renderers(project)
     except ContentError as exc:  # printgen.toml: reported with the content's problems
-        problems += exc.diagnostics
-        wanted = None
-    try:
+        try:
+            load_content(project.content_dir)
+        except ContentError as more:
+            raise PrintgenError.of(*exc.diagnostics, *more.diagnostics) from None
+        raise
+    content, _results, notes = _render(project, wanted, jobs)
+    return content, notes
+
+
+def _render(project: Project, todo: list[Renderer], jobs: int, progress: Callable[[str], None] = lambda _: None):
+    """Load the content and render ``todo`` but the materials whose part the content lacks:
+    ``(content, {name: (artifacts, seconds)}, notes on what was not made)``. Raises
+    :class:`PrintgenError` with every material's problems, in build order."""
+    results: dict[str, tuple[list[Artifact], float]] = {}
+    failed: dict[str, str] = {}  # a material the user must fix; the others still render
+    notes: list[str] = []
+    with _workers(min(jobs, len(todo))) as pool:  # (they start while the content loads)
         content = load_content(project.content_dir)
-    except ContentError as exc:
-        raise PrintgenError.of(*problems, *exc.diagnostics) from None
-    if problems:
-        raise PrintgenError.of(*problems)
-    fonts_dir = prepare_project_fonts(content)
-    failed = {}
-    wanted = [r for r in wanted if content.has(*r.requires)]
-    with _workers(min(jobs, len(wanted))) as pool:
-        for name, outcome, _seconds in render_all(pool, content, fonts_dir, wanted):
+        fonts_dir = prepare_project_fonts(content)
+        absent = {r.name: [part for part in r.requires if not content.has(part)] for r in todo}
+        for renderer in [r for r in todo if absent[r.name]]:
+            notes.append(_("{name}: not made: the content has no {parts}").format(
+                name=renderer.name, parts=", ".join(f"{p} ({p}.yaml)" for p in absent[renderer.name])))
+        todo = [r for r in todo if not absent[r.name]]
+        for name, outcome, seconds in render_all(pool, content, fonts_dir, todo):
             if isinstance(outcome, str):
                 failed[name] = outcome
-    if failed:
-        raise PrintgenError("\n".join(failed[r.name] for r in wanted if r.name in failed))
-    return content
-
-
-def load_content(content_dir: Path) -> Content:
-    from generator.content import load_content as load
-
-    return load(content_dir)
+            else:
+                results[name] = outcome, seconds
+                progress(_("{name}: rendered in {seconds:.2f} s").format(name=name, seconds=seconds))
+    if failed:  # every problem at once, in the materials' order (whichever finished first)
+        raise PrintgenError("\n".join(failed[r.name] for r in todo if r.name in failed))
+    return content, results, notes
 
 
 def prepare_project_fonts(content: Content) -> Path:

@@ -44,11 +44,10 @@ def _path(ctx: click.Context, param: click.Parameter, value: str) -> Path:
     except (FileNotFoundError, NotADirectoryError):  # (a file in the way: said by the callers)
         pass
     except OSError as exc:  # too long, a file in the way, a loop of links, no permission …
-        from generator.writer import ADVICE
+        from generator.writer import explain
 
         shown = value if len(value) <= 60 else value[:57] + "…"
-        advice = ADVICE.get(exc.errno)
-        raise click.BadParameter(f"'{shown}': {exc.strerror}" + (f"; {_(advice)}" if advice else ""), ctx=ctx, param=param) from None
+        raise click.BadParameter(f"'{shown}': {explain(exc)}", ctx=ctx, param=param) from None
     return Path(value)
 
 
@@ -151,7 +150,9 @@ def check(content_dir: Path) -> None:
     from generator.build import check as check_all
     from generator.content import display_path
 
-    content = check_all(_project(content_dir), jobs=os.cpu_count() or 1)
+    content, notes = check_all(_project(content_dir), jobs=os.cpu_count() or 1)
+    for note in notes:
+        say(note)
     counts = content.counts()
     say(_("{folder}/: OK: {sections} sections, {viewpoints} viewpoints with {points} points, {messages} one-line "
           "messages, {chars:,} characters, all in the bundled fonts, every material fits").format(

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Iterable
 
 from generator.errors import Diagnostic, PrintgenError
-from generator.writer import read_regular
+from generator.writer import read_regular, replace_file
 from generator.i18n import N_, _
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -121,21 +121,12 @@ def _read_advances(face: Face) -> tuple[int, dict[int, int]]:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Best effort: a cache that cannot be written (a full disk, no permission) only costs time,
-    and leaves nothing half written."""
-    tmp = None
+    """Best effort: a cache that cannot be written (a full disk, no permission) only costs time."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
+        replace_file(path, data)
     except OSError:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+        pass
 
 
 def missing_faces(char: str) -> list[Face]:

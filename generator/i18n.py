@@ -17,6 +17,7 @@ DOMAIN = "printgen"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 LANGUAGES = ("ja", "en")
 _language: str | None = None
+_catalogue: gettext.NullTranslations = gettext.NullTranslations()
 
 
 def language_from(argv: list[str], environ=os.environ) -> str:
@@ -37,11 +38,12 @@ def language_from(argv: list[str], environ=os.environ) -> str:
 
 def use_language(language: str) -> None:
     """Print every message (printgen's and Click's) in ``language`` from now on."""
-    global _language
+    global _language, _catalogue
     _language = language if language in LANGUAGES else "ja"
-    os.environ["LANGUAGE"] = _language  # what gettext looks up (also in worker processes)
+    os.environ["LANGUAGE"] = _language  # what gettext looks up for Click (also in worker processes)
     gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
     gettext.textdomain(DOMAIN)
+    _catalogue = gettext.translation(DOMAIN, str(LOCALE_DIR), languages=[_language], fallback=True)
 
 
 def language() -> str:
@@ -53,7 +55,7 @@ def language() -> str:
 def _(message: str) -> str:
     """``message`` (English) in the language in use."""
     language()
-    return gettext.gettext(message)
+    return _catalogue.gettext(message)
 
 
 def N_(message: str) -> str:

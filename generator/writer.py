@@ -113,7 +113,8 @@ class OutputWriter:
             raise ValueError(f"{name} is written by both {self.written[dest]} and {owner}")
         try:
             self._real_folder(dest.parent)
-            if _lstat(dest) is not None and stat.S_ISDIR(_lstat(dest).st_mode):
+            info = _lstat(dest)
+            if info is not None and stat.S_ISDIR(info.st_mode):
                 raise PrintgenError.of(Diagnostic(str(dest), None, "output", _("cannot write the file (a folder has its name; move the folder away)")))
             fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.{os.getpid()}.", suffix=".tmp", dir=dest.parent)
             self.staged.append((Path(tmp), dest))
@@ -158,7 +159,7 @@ class OutputWriter:
         blocked = hasattr(signal, "pthread_sigmask")
         try:
             self._real_folder(journal.parent)
-            _write_file(journal, json.dumps(pairs).encode())
+            replace_file(journal, json.dumps(pairs).encode())
             if blocked:
                 signal.pthread_sigmask(signal.SIG_BLOCK, held)  # a stop now takes effect once all are in place
             try:
@@ -244,8 +245,9 @@ def read_regular(path: Path) -> bytes | None:
         os.close(fd)
 
 
-def _write_file(path: Path, data: bytes) -> None:
-    """Write ``path`` through a temporary file and a rename (a link or FIFO there is replaced)."""
+def replace_file(path: Path, data: bytes) -> None:
+    """Write ``path`` through a temporary file beside it and a rename: readers see the old
+    bytes or the new, never a part, and a link or FIFO there is replaced, not written through."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
@@ -283,10 +285,14 @@ ADVICE = {
 def os_error(exc: OSError, path: Path | str | None = None) -> PrintgenError:
     """One message for an OS error: the path it concerns, what went wrong and what to do."""
     where = exc.filename if exc.filename is not None else path
-    problem = exc.strerror or str(exc)
+    return PrintgenError.of(Diagnostic(str(where) if where is not None else "printgen", None, "file", explain(exc)))
+
+
+def explain(exc: OSError) -> str:
+    """What went wrong, and what to do about it when we know (``No space left on device; the
+    disk is full; …``)."""
     advice = ADVICE.get(exc.errno)
-    return PrintgenError.of(Diagnostic(str(where) if where is not None else "printgen", None, "file",
-                                       f"{problem}" + (f"; {_(advice)}" if advice else "")))
+    return (exc.strerror or str(exc)) + (f"; {_(advice)}" if advice else "")
 
 
 def _umask() -> int:
