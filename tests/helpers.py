@@ -32,6 +32,21 @@ def run_printgen(*args: str, cwd: Path = PROJECT_DIR, env: dict | None = None, t
     return Result(proc.returncode, proc.stdout, proc.stderr)
 
 
+# Sheet sizes in pt, as pypdf reads a PDF's MediaBox (portrait).
+A4 = (595.28, 841.89)
+A3 = (841.89, 1190.55)
+A2 = (1190.55, 1683.78)
+B2 = (1459.84, 2063.62)
+
+
+def build(tmp_path_factory, name: str, *args: str) -> Path:
+    """``printgen ARGS --out DIR`` into a new folder named after ``name``; the folder (it must succeed)."""
+    out = tmp_path_factory.mktemp(name)
+    result = run_printgen(*args, "--out", out)
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
 def project_copy(dest: Path, *, copy_fonts: bool = False) -> Path:
     """A copy of printgen in ``dest`` (generator/, templates/, content/) to break; fonts/ is a
     link to the bundled fonts unless ``copy_fonts``. Run it with ``run_printgen(..., cwd=dest,

@@ -11,25 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from helpers import BUNDLED_FONT_NAMES, CONTENT_DIR, pdf_font_names, pdf_page_sizes, pdf_page_texts, pdf_reader, run_printgen, squeeze
+from helpers import A3, A2, A4, B2, build, BUNDLED_FONT_NAMES, CONTENT_DIR, pdf_font_names, pdf_page_sizes, pdf_page_texts, pdf_reader, run_printgen, squeeze
 
 from generator.render.cards import CardLayout, cards_of
 from generator.render.phrases import NO_END, NO_START, balance, budoux_phrases, phrases, wrap
 from generator.render.sheet import PT_PER_MM, SLUG_MM, PrintOptions, Sheet, TextBlock
 from generator.render.style import THEMES, contrast
 
-A3 = (841.89, 1190.55)
-A2 = (1190.55, 1683.78)
-A4 = (595.28, 841.89)
-B2 = (1459.84, 2063.62)
 CARD_COUNT = 20 + 2 + 4
-
-
-def build(tmp_path_factory, name: str, *args: str) -> Path:
-    out = tmp_path_factory.mktemp(name)
-    result = run_printgen(*args, "--out", out)
-    assert result.exit_code == 0, result.stderr
-    return out
 
 
 @pytest.fixture(scope="module")

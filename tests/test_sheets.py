@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import PROJECT_DIR, pdf_page_sizes, pdf_page_texts, pdf_reader, run_printgen, squeeze
+from helpers import A4, build, PROJECT_DIR, pdf_page_sizes, pdf_page_texts, pdf_reader, run_printgen, squeeze
 
 sys.path.insert(0, str(PROJECT_DIR / "bench"))
 
@@ -22,15 +22,7 @@ from generator.render.cards import CardLayout, cards_of
 from generator.render.sheet import OFFICE_MARGIN_MM, PT_PER_MM, TILE_OVERLAP_MM, Sheet, Tiling
 from generator.render.style import HANDOUT_VARIABLES, PALETTE, THEMES
 
-A4 = (595.28, 841.89)
 MM = PT_PER_MM
-
-
-def build(tmp_path_factory, name: str, *args: str) -> Path:
-    out = tmp_path_factory.mktemp(name)
-    result = run_printgen(*args, "--out", out)
-    assert result.exit_code == 0, result.stderr
-    return out
 
 
 @pytest.fixture(scope="module")
