@@ -51,7 +51,25 @@ def test_any_quoted_text_loads_or_fails_cleanly(field, text):
     name, line, prefix = field
     content = load_with(name, line, prefix + json.dumps(text))
     if content is not None and name == "encouragement.yaml":
-        assert content.encouragement.slogan == text.replace("\u200b", "").replace("\u2060", "").replace("\ufeff", "").replace("\t", " ").strip()
+        assert content.encouragement.slogan == as_read(text)
+
+
+def as_read(text: str) -> str:
+    """What the content model makes of a typed text: NFC (compatibility ideographs kept),
+    invisible marks dropped, tabs as spaces, and line breaks joined as the content format
+    says (nothing between two wide characters, a space otherwise)."""
+    import unicodedata
+
+    from generator.content import nfc
+
+    text = nfc(text).replace("\u200b", "").replace("\u2060", "").replace("\ufeff", "").replace("\t", " ")
+    joined = ""
+    for line in (part.strip() for part in text.split("\n")):
+        if not line:
+            continue
+        wide = lambda char: unicodedata.east_asian_width(char) in ("W", "F")  # noqa: E731
+        joined += ("" if not joined or wide(joined[-1]) or wide(line[0]) else " ") + line
+    return joined.strip()
 
 
 @common
