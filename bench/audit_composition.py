@@ -107,6 +107,17 @@ class Line:
         return self.ink[-1].right
 
     @property
+    def set_right(self) -> float:
+        """Where the line's set width ends: a closing bracket, comma or full stop at its end
+        may be set half width (行末の約物を二分, JLReq), its glyph in the left half of the em."""
+        from generator.render.compose import CLOSING_PUNCT
+
+        last = self.ink[-1]
+        if last.text in CLOSING_PUNCT and last.right - last.left > 0.9 * last.size:
+            return last.left + 0.5 * last.size
+        return last.right
+
+    @property
     def top(self) -> float:
         return min(c.top for c in self.chars)
 
@@ -211,13 +222,14 @@ def _is_bold(textpage, i: int) -> bool:
 
 def split_lines(chars: list[Char]) -> list[Line]:
     """Characters in text order → lines: a new line where the baseline changes, the text goes
-    back to the left, or a gap of more than an em opens (the next cell of a table)."""
+    back to the left (more than the half em 約物 adjustment takes), or a gap of more than an em
+    opens (the next cell of a table)."""
     lines: list[Line] = []
     for c in chars:
         last = lines[-1].chars[-1] if lines else None
         em = max(c.size, last.size) if last else c.size
         if (last is None or abs(c.baseline - last.baseline) > 0.25 * em
-                or c.left < last.right - 0.5 * em or c.left > last.right + 1.0 * em):
+                or c.left < last.right - 0.75 * em or c.left > last.right + 1.0 * em):
             lines.append(Line([c]))
         else:
             lines[-1].chars.append(c)
@@ -298,7 +310,7 @@ def audit(pdf: Path, paper: str | None = None, margin_mm: float | None = None, j
             em = line.size
             # (1) outside the text block: sideways always; up or down when the line straddles an
             # edge (a running head or folio wholly in the margin is checked sideways only).
-            out = [d for d in (bl - line.left, line.right - br) if d > TOLERANCE]
+            out = [d for d in (bl - line.left, line.set_right - br) if d > TOLERANCE]
             if bt - TOLERANCE > line.top and line.bottom > bt + TOLERANCE:
                 out.append(bt - line.top)
             if line.bottom > bb + TOLERANCE and line.top < bb - TOLERANCE:
@@ -308,7 +320,7 @@ def audit(pdf: Path, paper: str | None = None, margin_mm: float | None = None, j
             # (2) a justified line short of its column's edge
             if justified and not line.ends_paragraph and not line.bold:
                 block_lines = _block(line)
-                edge = max(b.right for b in block_lines)
+                edge = max(b.set_right for b in block_lines)
                 if edge - line.right > SHORT_EM * em:
                     faults.append(Fault("short", number, line.text, f"{(edge - line.right) / em:.2f} em short"))
             # (3) widows

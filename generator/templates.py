@@ -34,6 +34,7 @@ def environment(templates_dir: Path = TEMPLATES_DIR):
     import jinja2
 
     from generator.render.typeset import sentences, typeset
+    from generator.render.compose import compose_filter, hanging_filter, headline_filter
 
     class TemplateLoader(jinja2.FileSystemLoader):
         def get_source(self, environment, template):
@@ -82,6 +83,9 @@ def environment(templates_dir: Path = TEMPLATES_DIR):
     env.filters["sentences"] = sentences
     env.filters["css_string"] = css_string
     env.filters["tsu"] = counted
+    env.filters["compose"] = compose_filter  # lines set by generator/render/compose.py
+    env.filters["headline"] = headline_filter
+    env.filters["hanging"] = hanging_filter
     return env
 
 

@@ -76,6 +76,24 @@ def pdf_page_texts(path: Path) -> list[str]:
     return [page.extract_text() or "" for page in pdf_reader(path).pages]
 
 
+def pdf_body_texts(path: Path, top: float, bottom: float) -> list[str]:
+    """Text of each page without what sits in its top ``top`` pt and bottom ``bottom`` pt (the
+    running head and the folio), so a paragraph that runs on to the next page reads on."""
+    texts = []
+    for page in pdf_reader(path).pages:
+        height = float(page.mediabox.height)
+        parts: list[str] = []
+
+        def visit(text, cm, tm, _font, _size):
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            if bottom <= y <= height - top:
+                parts.append(text)
+
+        page.extract_text(visitor_text=visit)
+        texts.append("".join(parts))
+    return texts
+
+
 def pdf_page_sizes(path: Path) -> list[tuple[float, float]]:
     return [(round(float(p.mediabox.width), 2), round(float(p.mediabox.height), 2)) for p in pdf_reader(path).pages]
 

@@ -10,7 +10,10 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from helpers import BUNDLED_FONT_NAMES, PROJECT_DIR, pdf_font_names, pdf_page_sizes, pdf_page_texts, pdf_reader, run_printgen, squeeze
+from helpers import (BUNDLED_FONT_NAMES, PROJECT_DIR, pdf_body_texts, pdf_font_names, pdf_page_sizes, pdf_page_texts, pdf_reader,
+                     run_printgen, squeeze)
+
+from generator.render.handout import MM, PAPERS
 
 # Characters Japanese rules forbid at the start of a line (JIS X 4051 / JLREQ: closing brackets,
 # hyphens incl. the wave dash, dividing punctuation, middle dots, full stops, commas, iteration
@@ -43,7 +46,9 @@ def b5_ua(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def a4_text(a4):
-    return squeeze("".join(pdf_page_texts(a4[0])))
+    """The text of the A4 handout as read on its pages (running heads and folios left out)."""
+    paper = PAPERS["A4"]
+    return squeeze("".join(pdf_body_texts(a4[0], paper.top_mm * MM, paper.bottom_mm * MM)))
 
 
 def apply_corrections(text: str, content) -> str:
@@ -135,8 +140,9 @@ def test_no_line_starts_or_ends_with_a_forbidden_character(a4, b5_ua, content):
     assert not bad, "\n".join(bad)
 
 
-def test_each_viewpoint_is_read_on_one_page_two_a_page(a4, content):
-    """No viewpoint splits from its points across pages, and none is left alone on a page."""
+def test_each_viewpoint_is_read_on_one_page(a4, content):
+    """No viewpoint splits from its points across pages; they follow one another in order
+    (no forced break between them leaves a page part empty)."""
     pages = [squeeze(t) for t in pdf_page_texts(a4[0])]
     reading = [i for i, page in enumerate(pages) if "（一覧）" not in page and "できている" not in page]  # not the tables
     holding = []
@@ -146,7 +152,7 @@ def test_each_viewpoint_is_read_on_one_page_two_a_page(a4, content):
         (page,) = [i for i in reading if start in pages[i]]
         assert all(p in pages[page] for p in points), vp.title
         holding.append(page)
-    assert holding == sorted(holding) and all(holding.count(i) == 2 for i in holding), holding
+    assert holding == sorted(holding) and len(set(holding)) < len(holding), holding
 
 
 def test_no_replacement_characters_in_copied_text(a4):

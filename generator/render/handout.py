@@ -11,20 +11,28 @@ from dataclasses import dataclass
 from generator.i18n import _
 from generator.model import POINT_MARKERS, Content
 from generator.render import Artifact, Option, Renderer, register
+from generator.render.compose import COMPOSE_CSS, Column
 from generator.render.style import PAPER_SIZES
 from generator.render.typeset import TYPESET_CSS, is_question, sentences
 
 
 @dataclass(frozen=True)
 class Paper:
-    """A paper size and the type size and margins that suit it."""
+    """A paper size and the type size and margins that suit it.
 
-    name: str  # a key of PAPER_SIZES
+    The text block is exactly ``measure`` em of the body size wide (Japanese lines are a whole
+    number of characters) and centred: the side margins are what the paper leaves, so the
+    running head, the tables and the card grid share one width with the body.
+    """
+
+    name: str  # a key of PAPERS
     font_pt: float  # body text; everything else is sized in em/rem from it
-    margin: str  # CSS margin of @page: top right bottom left
-    measure: int  # characters per line: the text block is exactly this many em wide
+    top_mm: float
+    bottom_mm: float
+    measure: int  # characters per line
     cards_per_page: int = 10
     dense: float = 1.0  # scale of the tables' and cards' type (small pages need it smaller)
+    min_side_mm: float = 15.0  # office printers clip up to ~5 mm; the folio sits in the margin
 
     @property
     def width_mm(self) -> float:
@@ -34,31 +42,113 @@ class Paper:
     def height_mm(self) -> float:
         return PAPER_SIZES[self.name][1]
 
+    @property
+    def text_width_pt(self) -> float:
+        return self.measure * self.font_pt
+
+    @property
+    def side_mm(self) -> float:
+        return (self.width_mm - self.text_width_pt / MM) / 2
+
     def __post_init__(self):
-        # Japanese lines end flush only when the measure is a whole number of em (WeasyPrint
-        # cannot justify Japanese); it must fit between the side margins.
-        sides = [float(m.removesuffix("mm")) for m in self.margin.split()]
-        if self.measure * self.font_pt * 25.4 / 72 > self.width_mm - sides[1] - sides[3]:
-            raise ValueError(f"{self.name}: {self.measure} characters do not fit between the margins")
+        if self.side_mm < self.min_side_mm:
+            raise ValueError(f"{self.name}: {self.measure} characters leave side margins under {self.min_side_mm} mm")
+
+    @property
+    def margin(self) -> str:
+        """CSS margin of @page: top right bottom left."""
+        return f"{self.top_mm:g}mm {self.side_mm:.3f}mm {self.bottom_mm:g}mm {self.side_mm:.3f}mm"
 
     @property
     def cover_height_mm(self) -> float:
         """Height of the cover's content box (the page minus its top and bottom margins)."""
-        top, _right, bottom, _left = (float(m.removesuffix("mm")) for m in self.margin.split())
-        return self.height_mm - top - bottom - 1
+        return self.height_mm - self.top_mm - self.bottom_mm - 1
 
     @property
     def css_size(self) -> str:
         return f"{self.width_mm:g}mm {self.height_mm:g}mm"
 
 
+MM = 72 / 25.4  # points in a millimetre
+
 # Margins stay ≥ 15 mm everywhere: office printers clip up to ~5 mm, the running head and
 # folio sit inside the margin. B5 is JIS B5 (182 × 257 mm), not ISO B5 (176 × 250 mm).
 PAPERS = {
-    "A4": Paper("A4", 10.5, "22mm 20mm 20mm 20mm", 45),
-    "B5": Paper("B5", 10.5, "19mm 16mm 18mm 16mm", 40, cards_per_page=8, dense=0.9),
-    "A3": Paper("A3", 14.5, "30mm 28mm 28mm 28mm", 47),
+    "A4": Paper("A4", 10.5, 22, 20, 45),
+    "B5": Paper("B5", 10.5, 19, 18, 40, cards_per_page=8, dense=0.9),
+    "A3": Paper("A3", 14.5, 30, 28, 47),
 }
+
+
+class Layout:
+    """Every column the handout sets text in, for one paper: what templates/handout/handout.css
+    draws round them (paddings, borders, gutters) is set here too, so the composed lines
+    (generator/render/compose.py) are exactly as wide as their boxes."""
+
+    def __init__(self, paper: Paper):
+        from generator.fonts import FACES
+
+        mincho, bold = FACES[0], FACES[2]
+        rem, mm, d = paper.font_pt, MM, paper.dense
+        full = paper.text_width_pt
+        self.paper = paper
+        self.full = full
+        # the overview table: a viewpoint column and one per point, 0.5 pt rules, 1.6 mm padding
+        self.rule = 0.5
+        self.cell_pad = 1.6 * mm
+        self.vp_col = round(full * 0.22, 3)  # 「2.各居宅介護支援事業所」 on one line
+        self.point_cols = 4
+        self.point_col = (full - self.vp_col) / self.point_cols
+        table = 0.74 * d * rem
+        # the checklist: point, three boxes, memo
+        self.check_pad = 1.5 * mm
+        self.check_point_col = round(full * 0.55, 3)
+        self.check_box_col = round(full * 0.095, 3)  # 「できている」 on one line (its head is 0.8 em)
+        self.check_memo_col = full - self.check_point_col - 3 * self.check_box_col
+        # the message cards: two a row
+        self.gutter = 3.5 * mm
+        self.card_w = (full - self.gutter) / 2
+        self.card_pad = 3 * mm
+        self.card_rule = 0.6
+        card_inner = self.card_w - 2 * self.card_pad - 2 * self.card_rule
+        card_head = 0.9 * d * rem
+        box = 4 * mm  # padding of the tinted lead boxes
+        quote = 3 * mm  # blockquote padding; its rule is 2 pt
+        self.box_pad, self.quote_pad = box, quote
+        c = Column
+        self.columns = {
+            "body": c(mincho, rem, full, indent=1),
+            "plain": c(mincho, rem, full),
+            "ragged": c(mincho, rem, full, justify=False),
+            "h2": c(bold, 1.55 * rem, full, justify=False),
+            "h3": c(bold, 1.1 * rem, full - 2.5 * mm - 3, justify=False),
+            "viewpoint": c(bold, 1.15 * rem, full - 2.5 * mm - 3, justify=False),
+            "lead": c(mincho, 0.95 * rem, full - 2 * box),
+            "box": c(mincho, rem, full - 2 * box),
+            "point": c(mincho, rem, full - 1.5 * rem),
+            "cell": c(mincho, table, self.point_col - 2 * self.cell_pad - self.rule),
+            # (the first column also draws the table's left rule)
+            "vp_head": c(bold, 1.05 * table, self.vp_col - 2 * self.cell_pad - 2 * self.rule, justify=False),
+            "check_point": c(mincho, table, self.check_point_col - 2 * self.check_pad - 2 * self.rule - 1.3 * table),
+            "check_vp": c(bold, 1.05 * table, full - 2 * self.check_pad - 2 * self.rule, justify=False),
+            "caption": c(bold, rem, full, justify=False),
+            "card_head": c(bold, card_head, card_inner - 2.3 * card_head, justify=False),
+            "card_body": c(mincho, 0.82 * d * rem, card_inner),
+            "note": c(mincho, 0.88 * rem, full),
+            "q_head": c(mincho, 0.85 * rem, full, justify=False),
+            "quote": c(mincho, rem, full - 2 * quote - 2),
+            "small": c(mincho, 0.8 * rem, full),
+            "imprint": c(mincho, 0.9 * rem, full, justify=False),
+            "source": c(mincho, 0.7 * rem, full),
+            "yell_title": c(bold, 1.35 * rem, full, justify=False),
+            "cover_title": c(bold, 2.4 * rem, full, justify=False),
+            "cover_kicker": c(bold, 0.7 * 2.4 * rem, full, justify=False),
+        }
+
+    def __getitem__(self, name: str) -> Column:
+        return self.columns[name]
+
+
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2b")
 ORDER = 1  # build order: handout, cards, poster, deck
 
@@ -126,7 +216,7 @@ def handout_html(content: Content, paper: Paper) -> str:
         + (["グループワーク用ワークシート"] if content.viewpoints or questions else [])
     worksheet = "（" + "と".join((["問いかけ"] if questions else []) + (["自己チェック"] if content.viewpoints else [])) + "）"
     return env.get_template("handout/handout.html").render(
-        c=content, doc=content.document, paper=paper, typeset_css=TYPESET_CSS, markers=POINT_MARKERS,
+        c=content, doc=content.document, paper=paper, typeset_css=TYPESET_CSS + COMPOSE_CSS, L=Layout(paper), markers=POINT_MARKERS,
         card_pages=pages, questions=questions, parts=parts, subtitle="・".join(cover), worksheet_sub=worksheet,
     )
 

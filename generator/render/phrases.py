@@ -162,12 +162,13 @@ def wrap(text: str, width: float, measure: Measure) -> list[str] | None:
     return lines
 
 
-def balance(text: str, width: float, measure: Measure, max_lines: int | None = None) -> list[str] | None:
+def balance(text: str, width: float, measure: Measure, max_lines: int | None = None, strict: bool = True) -> list[str] | None:
     """The fewest lines of whole phrases, as even in length as possible (for headlines).
 
     ``None`` if a phrase is wider than ``width`` or more than ``max_lines`` lines are needed.
+    ``strict=False``: also at BudouX's breaks between two hiragana (see :func:`phrases`).
     """
-    units: Sequence[str] = phrases(text)
+    units: Sequence[str] = phrases(text, strict)
     n = len(units)
     if n == 0:
         return []

@@ -93,7 +93,7 @@ def typeset(text: str) -> Markup:
 
 # A date: an era year or a four-digit year (年, 年度), with its month and day; or month and day.
 _DIGITS = "[0-9０-９]"
-_DATE = re.compile(
+DATE = re.compile(
     rf"(?:(?:令和|平成|昭和|大正|明治)(?:元|{_DIGITS}{{1,2}})|{_DIGITS}{{4}})年度?(?:{_DIGITS}{{1,2}}月(?:{_DIGITS}{{1,2}}日)?)?"
     rf"|{_DIGITS}{{1,2}}月{_DIGITS}{{1,2}}日"
 )
@@ -103,7 +103,7 @@ def _date_marks(text: str, tokens: list[re.Match]) -> dict[int, str]:
     """Where to open and close a ``nobr`` span so that no date breaks across lines (Pango
     breaks 令|和, 3|年 …). A date widens to the 和欧間 or ～ spans it cuts into."""
     marks: dict[int, str] = {}
-    for date in _DATE.finditer(text):
+    for date in DATE.finditer(text):
         start, end = date.span()
         for m in tokens:
             if m.start() < start < m.end():
