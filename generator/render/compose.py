@@ -67,6 +67,7 @@ class Column:
 
     ``indent``: the first line's indent in em (字下げ). ``justify``: lines but the last end
     flush with the column (両端揃え); else they are ragged (headings, captions, centred text).
+    ``phrase_break``: big type (cards, posters) prefers to break between phrases.
     """
 
     face: Face
@@ -74,6 +75,9 @@ class Column:
     width: float
     indent: float = 0.0
     justify: bool = True
+    # The cost of a break inside a phrase (BudouX, :func:`generator.render.phrases.phrases`):
+    # ``None``: none (running text breaks between any two characters); ``math.inf``: never.
+    phrase_break: float | None = None
 
 
 @dataclass
@@ -223,12 +227,14 @@ def set_lines(text: str, column: Column) -> list[Line]:
 
 
 WIDOW_COST = 1000.0  # a last line of fewer than WIDOW_LETTERS letters: only when nothing else fits
+LINE_COST = 10.0  # each line: the fewest lines first, then the least adjustment
 LOOSE_COST = 10.0  # weight of slack that cannot be spread (a line of one Latin word)
 
 
 def _paragraph(us: list[Unit], column: Column, text: str) -> list[Line]:
-    """The breaks of one paragraph that adjust its lines least (the sum over lines of the square
-    of the space added or taken per adjustable gap, in em), with no widow when it can be helped:
+    """The breaks of one paragraph in the fewest lines that adjust its lines least (the sum over
+    lines of the square of the space added or taken per adjustable gap, in em), with no widow
+    when it can be helped (at the cost of a line when nothing else helps):
     a compositor's choice between pushing a character down and pulling one up, made for the
     whole paragraph at once, so that no single line takes all the adjustment."""
     em, n = column.size, len(us)
@@ -247,6 +253,12 @@ def _paragraph(us: list[Unit], column: Column, text: str) -> list[Line]:
     gap = WAKAN_GAP_EM * em
     starts = [0] + [k for k in range(1, n) if us[k].break_before]
     ends = set(starts[1:]) | {n}
+    inside: set[int] = set()  # breaks inside a phrase, with their cost
+    if column.phrase_break is not None:
+        inside = ends - _phrase_ends(tuple(u.text for u in us)) - {n}
+        if column.phrase_break == float("inf"):
+            ends -= inside
+            inside = set()
 
     def fit(i: int, j: int, width: float) -> tuple[float, float, float] | None:
         """(cost, spacing, squeeze) of the line us[i:j], or None when it cannot fit."""
@@ -264,7 +276,7 @@ def _paragraph(us: list[Unit], column: Column, text: str) -> list[Line]:
             if spreads:
                 return ((slack / spreads) / em) ** 2, slack / spreads, 0.0
             return LOOSE_COST * (slack / em) ** 2, 0.0, 0.0
-        room = squeeze[j - 1] - squeeze[i]
+        room = squeeze[j - 1] - squeeze[i] if column.justify else 0  # (ragged text is never pushed in)
         need = natural - width
         if room and need <= 0.5 * em * room + EPSILON:
             per = need / room
@@ -299,7 +311,7 @@ def _paragraph(us: list[Unit], column: Column, text: str) -> list[Line]:
                 if final is None or total < final[0]:
                     final = (total, i, squeezed)
                 continue
-            total = cost_here + line_cost
+            total = cost_here + LINE_COST + line_cost + (column.phrase_break if j in inside else 0.0)
             if total < best.get(k, (inf,))[0]:
                 best[k] = (total, i, spacing, squeezed)
     if final is None:
@@ -319,6 +331,23 @@ def _paragraph(us: list[Unit], column: Column, text: str) -> list[Line]:
         for line in lines:
             line.spacing = 0.0
     return lines
+
+
+@functools.lru_cache(maxsize=1024)
+def _phrase_ends(pieces: tuple[str, ...]) -> frozenset[int]:
+    """Indices of the units before which a phrase begins (BudouX, kinsoku applied)."""
+    from generator.render.phrases import phrases
+
+    starts, at = set(), 0
+    for phrase in phrases("".join(pieces), strict=False):
+        at += len(phrase)
+        starts.add(at)
+    ends, at = set(), 0
+    for k, piece in enumerate(pieces):
+        if at in starts:
+            ends.add(k)
+        at += len(piece)
+    return frozenset(ends)
 
 
 def _run_at(us: list[Unit], start: int) -> str:

@@ -141,7 +141,18 @@ def phrases(text: str, strict: bool = True) -> tuple[str, ...]:
 CLAUSE_ENDS = set("、。，．！？!?")
 CLAUSE_BONUS = 0.1
 
+# A last line of fewer letters than this (「喜び」 under two full lines) is a widow: chosen only
+# when every break of the fewest lines leaves one.
+WIDOW_LETTERS = 3
+WIDOW_COST = 10.0
+
 Measure = Callable[[str], float]
+
+
+def _letters(text: str) -> int:
+    import unicodedata
+
+    return sum(1 for c in text if c.strip() and unicodedata.category(c)[0] not in "PS")
 
 
 def wrap(text: str, width: float, measure: Measure) -> list[str] | None:
@@ -186,7 +197,8 @@ def balance(text: str, width: float, measure: Measure, max_lines: int | None = N
             rest = best[j]
             if rest is None:
                 continue
-            cost = (rest[0] + 1, rest[1] + ((width - w) / width) ** 2 - (CLAUSE_BONUS if line.rstrip()[-1] in CLAUSE_ENDS and j < n else 0))
+            cost = (rest[0] + 1, rest[1] + ((width - w) / width) ** 2 - (CLAUSE_BONUS if line.rstrip()[-1] in CLAUSE_ENDS and j < n else 0)
+                    + (WIDOW_COST if j == n and i > 0 and _letters(line) < WIDOW_LETTERS else 0))
             if best[i] is None or cost < best[i]:
                 best[i], choice[i] = cost, j
     if best[0] is None or (max_lines is not None and best[0][0] > max_lines):

@@ -16,14 +16,18 @@ import math
 from dataclasses import dataclass
 from typing import Callable, ClassVar, TypeVar
 
+from markupsafe import Markup
+
 T = TypeVar("T")
 
 from generator.fonts import GOTHIC, PGOTHIC, Face, FACES
 from generator.i18n import _
 from generator.model import ID_MAX, ID_PATTERN, Content, Text
 from generator.render import Artifact, Option, OptionError, Renderer
-from generator.render.measure import font_metrics
-from generator.render.phrases import balance, wrap
+from generator.render.compose import (COMPOSE_CSS, WIDOW_LETTERS, Column, TextTooWide, compose_lines, is_letter,
+                                      line_width, set_lines)
+from generator.render.phrases import balance
+from generator.render.typeset import TYPESET_CSS
 
 from generator.render.style import PAPER_SIZES, PT_PER_MM, THEMES, Theme, css_colour
 
@@ -205,10 +209,11 @@ def face(family: str, weight: int = 400) -> Face:
     return next(f for f in FACES if f.family == family and f.weight == weight)
 
 
-@functools.lru_cache(maxsize=None)
-def _advance(family: str, weight: int) -> Callable[[str, float], float]:
-    """The bound :meth:`FontMetrics.advance` of a face (fitting measures thousands of candidate lines)."""
-    return font_metrics(face(family, weight)).advance
+@functools.lru_cache(maxsize=1 << 16)
+def _set_width(text: str, family: str, weight: int, size: float) -> float:
+    """The width of ``text`` as one composed line (generator/render/compose.py: 約物, 和欧間,
+    line-end punctuation at half width); fitting measures each candidate line many times."""
+    return line_width(text, face(family, weight), size)
 
 
 @dataclass(frozen=True)
@@ -224,31 +229,45 @@ class Type:
     def line(self) -> float:
         return self.size * self.leading
 
+    @property
+    def face(self) -> Face:
+        return face(self.family, self.weight)
+
     def measure(self, text: str) -> float:
-        return _advance(self.family, self.weight)(text, self.size)
+        return _set_width(text, self.family, self.weight, self.size)
+
+    def html(self, lines) -> Markup:
+        """Lines broken here, as HTML of composed lines (約物, 和欧間)."""
+        return compose_lines(list(lines), self.face, self.size)
 
     def wrap(self, text: str, width: float) -> list[str] | None:
-        return wrap(text, width, self.measure)
+        """``text`` broken only between phrases, set ragged with no widow (generator/render/compose.py);
+        ``None`` if a phrase is wider than ``width``."""
+        return self._set(text, width, math.inf)
 
     def fill(self, text: str, width: float) -> list[str] | None:
-        """Running text filled line by line between any two characters a Japanese line may
-        break between (kinsoku kept, Latin words whole), as body text is set: denser than
-        phrase breaks, for long text in narrow columns. ``None`` if a unit is wider than ``width``."""
-        from generator.render.measure import clusters
+        """Running text broken between any two characters a Japanese line may break between
+        (kinsoku kept, Latin words whole, no widow: generator/render/compose.py), set ragged:
+        denser than phrase breaks, for long text in narrow columns. ``None`` if a unit is
+        wider than ``width``."""
+        return self._set(text, width, PHRASE_BREAK)
 
-        lines, line = [], ""
-        for unit in clusters(text):
-            if line and self.measure((line + unit).rstrip()) > width:
-                lines.append(line.rstrip())
-                line = unit.lstrip()
-            else:
-                line += unit
-            if self.measure(line.rstrip()) > width:
-                return None
-        return lines + [line.rstrip()] if line.strip() else lines
+    def _set(self, text: str, width: float, phrase_break: float) -> list[str] | None:
+        try:
+            lines = set_lines(text, Column(self.face, self.size, width, justify=False, phrase_break=phrase_break))
+        except TextTooWide:
+            return None
+        return ["".join(u.text for u in line.units).strip() for line in lines]
 
     def balance(self, text: str, width: float, max_lines: int | None = None) -> list[str] | None:
-        return balance(text, width, self.measure, max_lines)
+        """A headline in the fewest, most even lines of whole phrases; when every such break
+        leaves a widow (「喜び」 alone), BudouX's looser phrases (「かけがえの／ない喜び」) may do."""
+        lines = balance(text, width, self.measure, max_lines)
+        if lines and len(lines) > 1 and _letters(lines[-1]) < WIDOW_LETTERS:
+            looser = balance(text, width, self.measure, max_lines, strict=False)
+            if looser and _letters(looser[-1]) >= WIDOW_LETTERS:
+                return looser
+        return lines
 
     def css(self) -> str:
         return (
@@ -257,7 +276,15 @@ class Type:
         )
 
 
+# Running text on cards and posters breaks inside a phrase only when the alternative is a line
+# about 0.7 em a gap looser (「深／化させて」 is read, at 30 pt, as a broken word).
+PHRASE_BREAK = 0.5
 HEAD = (PGOTHIC, 700)  # headlines: proportional bold
+
+
+def _letters(line: str) -> int:
+    return sum(map(is_letter, line))
+
 BODY = (GOTHIC, 400)  # text: fixed-pitch, the even grid of Japanese text
 LABEL = BODY  # kickers and credits: the text face (one font fewer to embed and subset)
 
@@ -483,6 +510,7 @@ def html_document(template: str, sheet: Sheet, theme: Theme, pages: list[Page], 
         places.setdefault(geometry(piece), f"p{len(places)}")
     return environment().get_template(template).render(
         sheet=sheet, theme=theme, pages=pages, title=title, author=author, created=created,
+        composition_css=TYPESET_CSS + COMPOSE_CSS,
         marks=marks, types=types, places=places, geometry=geometry, colour=sheet.colour,
     )
 
