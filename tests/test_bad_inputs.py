@@ -202,6 +202,10 @@ CASES = [
     Case("card-kicker-too-long", "viewpoints.yaml", sub(HEADING, "heading: " + LONG_HEADING),
          [f"{V}:{{line:heading: これから}}: error: heading: too long for the band at the top of card 23 (users-and-families) on A3 paper, even at 14.4 pt; shorten it"],
          args=("build", "--only", "cards")),
+    Case("handout-word-too-wide", "messages.yaml", sub("    body: ケアマネジャーの悩みは全国共通。", "    body: ケアマネジャーの悩みは" + "x" * 100 + "。"),
+         [f"{M}:{{line:body: ケアマネジャーの悩みは}}: error: messages[3].body: “" + "x" * 40 + "…” cannot be broken into lines "
+          "and is wider than its column (213 pt at 8.6 pt); shorten it or add a space"],
+         args=("handout",)),
     Case("poster-word-too-wide", "viewpoints.yaml", lambda t: re.sub(r"^lead: .*$", "lead: " + "x" * 4_999, t, count=1, flags=re.M),
          [f"{V}:{{line:lead: x}}: error: lead: a word of the lead is too wide for the poster on A2 paper even at the smallest sizes (points 24 pt); shorten it, or use a larger --paper"],
          args=("build", "--only", "poster")),
