@@ -6,6 +6,7 @@ picks the worksheet questions out of the content and hands the model to the temp
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from generator.i18n import _
@@ -71,6 +72,11 @@ class Paper:
 
 MM = 72 / 25.4  # points in a millimetre
 
+
+def whole(width: float, size: float) -> float:
+    """``width`` rounded down to a whole number of characters of ``size``."""
+    return math.floor(width / size + 1e-6) * size
+
 # Margins stay ≥ 15 mm everywhere: office printers clip up to ~5 mm, the running head and
 # folio sit inside the margin. B5 is JIS B5 (182 × 257 mm), not ISO B5 (176 × 250 mm).
 PAPERS = {
@@ -96,25 +102,32 @@ class Layout:
         # the overview table: a viewpoint column and one per point, 0.5 pt rules, 1.6 mm padding
         self.rule = 0.5
         self.cell_pad = 1.6 * mm
-        self.vp_col = round(full * 0.22, 3)  # 「2.各居宅介護支援事業所」 on one line
-        self.point_cols = 4
-        self.point_col = (full - self.vp_col) / self.point_cols
         table = 0.74 * d * rem
+        # Narrow columns of justified text are a whole number of characters wide (JLReq: a line
+        # length is a multiple of the type size), so a full line has no slack to spread; what
+        # is left goes to the column beside them or to the padding.
+        self.point_cols = 4
+        point_text = whole(full * 0.78 / self.point_cols - 2 * self.cell_pad - self.rule, table)
+        self.point_col = point_text + 2 * self.cell_pad + self.rule
+        self.vp_col = full - self.point_cols * self.point_col  # 「2.各居宅介護支援事業所」 on one line
         # the checklist: point, three boxes, memo
         self.check_pad = 1.5 * mm
-        self.check_point_col = round(full * 0.55, 3)
+        check_hang = 1.3 * table
+        self.check_point_col = whole(full * 0.55 - 2 * self.check_pad - 2 * self.rule - check_hang, table) \
+            + 2 * self.check_pad + 2 * self.rule + check_hang
         self.check_box_col = round(full * 0.095, 3)  # 「できている」 on one line (its head is 0.8 em)
         self.check_memo_col = full - self.check_point_col - 3 * self.check_box_col
         # the message cards: two a row
         self.gutter = 3.5 * mm
         self.card_w = (full - self.gutter) / 2
-        self.card_pad = 3 * mm
         self.card_rule = 0.6
-        card_inner = self.card_w - 2 * self.card_pad - 2 * self.card_rule
+        card_inner = whole(self.card_w - 6 * mm - 2 * self.card_rule, 0.82 * d * rem)
+        self.card_pad = (self.card_w - 2 * self.card_rule - card_inner) / 2
         card_head = 0.9 * d * rem
-        box = 4 * mm  # padding of the tinted lead boxes
-        quote = 3 * mm  # blockquote padding; its rule is 2 pt
-        self.box_pad, self.quote_pad = box, quote
+        # the tinted boxes (about 4 mm padding) and the quotes (about 3 mm and a 2 pt rule)
+        lead_text, box_text = whole(full - 8 * mm, 0.95 * rem), whole(full - 8 * mm, rem)
+        quote_text = whole(full - 6 * mm - 2, rem)
+        self.lead_pad, self.box_pad, self.quote_pad = (full - lead_text) / 2, (full - box_text) / 2, (full - 2 - quote_text) / 2
         c = Column
         self.columns = {
             "body": c(mincho, rem, full, indent=1),
@@ -123,8 +136,8 @@ class Layout:
             "h2": c(bold, 1.55 * rem, full, justify=False),
             "h3": c(bold, 1.1 * rem, full - 2.5 * mm - 3, justify=False),
             "viewpoint": c(bold, 1.15 * rem, full - 2.5 * mm - 3, justify=False),
-            "lead": c(mincho, 0.95 * rem, full - 2 * box),
-            "box": c(mincho, rem, full - 2 * box),
+            "lead": c(mincho, 0.95 * rem, lead_text),
+            "box": c(mincho, rem, box_text),
             "point": c(mincho, rem, full - 1.5 * rem),
             "cell": c(mincho, table, self.point_col - 2 * self.cell_pad - self.rule),
             # (the first column also draws the table's left rule)
@@ -136,7 +149,7 @@ class Layout:
             "card_body": c(mincho, 0.82 * d * rem, card_inner),
             "note": c(mincho, 0.88 * rem, full),
             "q_head": c(mincho, 0.85 * rem, full, justify=False),
-            "quote": c(mincho, rem, full - 2 * quote - 2),
+            "quote": c(mincho, rem, quote_text),
             "small": c(mincho, 0.8 * rem, full),
             "imprint": c(mincho, 0.9 * rem, full, justify=False),
             "source": c(mincho, 0.7 * rem, full),
