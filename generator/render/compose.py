@@ -29,6 +29,7 @@ spaces described above; margins and letter spacing are markup only.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import unicodedata
@@ -228,10 +229,11 @@ def set_lines(text: str, column: Column) -> list[Line]:
 
 WIDOW_COST = 1000.0  # a last line of fewer than WIDOW_LETTERS letters: only when nothing else fits
 LINE_COST = 10.0  # each line: the fewest lines first, then the least adjustment
+PRUNE_EM = 4.0  # lines shorter than the column by more than this are tried only when nothing else goes
 LOOSE_COST = 10.0  # weight of slack that cannot be spread (a line of one Latin word)
 
 
-def _paragraph(us: list[Unit], column: Column, text: str) -> list[Line]:
+def _paragraph(us: list[Unit], column: Column, text: str, full: bool = False) -> list[Line]:
     """The breaks of one paragraph in the fewest lines that adjust its lines least (the sum over
     lines of the square of the space added or taken per adjustable gap, in em), with no widow
     when it can be helped (at the cost of a line when nothing else helps):
@@ -283,6 +285,9 @@ def _paragraph(us: list[Unit], column: Column, text: str) -> list[Line]:
             return (per / em) ** 2, 0.0, per
         return None
 
+    ends_list = sorted(ends)
+    advanced = [net[j] for j in ends_list]  # (rising: a line that ends later is wider)
+    reach = column.width if full else PRUNE_EM * em
     inf = float("inf")
     best = {0: (0.0, -1, 0.0, 0.0)}  # line start -> (cost so far, previous start, spacing, squeeze)
     order = sorted(set(starts))
@@ -293,9 +298,11 @@ def _paragraph(us: list[Unit], column: Column, text: str) -> list[Line]:
         cost_here = best[i][0]
         width = column.width - (column.indent * em if i == 0 else 0.0)
         first = i == 0
-        for j in range(i + 1, n + 1):
-            if j not in ends:
-                continue
+        # Only lines within `reach` of the column's width are tried (a line that much short
+        # is never the best choice unless it is the last one), then the paragraph's end.
+        at = bisect.bisect_left(advanced, net[i] + width - reach, lo=bisect.bisect_right(ends_list, i))
+        candidates = ends_list[at:] if at < len(ends_list) else [n]
+        for j in candidates:
             fitted = fit(i, j, width)
             if fitted is None:
                 break
@@ -315,6 +322,8 @@ def _paragraph(us: list[Unit], column: Column, text: str) -> list[Line]:
             if total < best.get(k, (inf,))[0]:
                 best[k] = (total, i, spacing, squeezed)
     if final is None:
+        if not full:  # only a much shorter line goes (a long unbreakable run next): try them all
+            return _paragraph(us, column, text, full=True)
         raise TextTooWide(text, _run_at(us, max(best)))
     # walk back from the last line
     lines = [Line(us[final[1]:], squeeze=final[2], last=True)]
