@@ -564,7 +564,9 @@ def _notes(draft: Draft) -> str:
 def fit(drafts: list[Draft], geometry: Geometry) -> list[Slide]:
     """Fitted slides: one a draft, never continued. Each slide kind gets one title size and
     one body size, the largest at which every slide of the kind fits (a type scale the
-    audience can follow); a slide that fits only smaller gets its own largest size."""
+    audience can follow); a slide that fits only smaller gets its own largest size. Titles
+    break only between phrases (a size at which they cannot is skipped); a body box whose
+    text would end a paragraph on a widow is made slightly narrower (:func:`widowless_box`)."""
     sized = []
     for draft in drafts:
         title_box, body_box = geometry.boxes[draft.kind]
