@@ -266,6 +266,75 @@ def test_content_slides_are_numbered(prs, out_dir):
     assert numbered == sum(s.slide_layout.name == "Title and Content" for s in prs.slides) > 40
 
 
+def test_deck_pdfs_pass_the_composition_audit(out_dir):
+    """Issue 13: no slide number within 5 mm of the slide's edge, no paragraph ending on a
+    widow (「ます。」), no kinsoku fault, no title broken inside a word (「介護支援／専門員」):
+    in deck.pdf and in the slide handout that places its pages."""
+    import sys
+
+    from helpers import PROJECT_DIR
+
+    sys.path.insert(0, str(PROJECT_DIR / "bench"))
+    import audit_composition
+
+    for name in ("deck.pdf", "slides-handout.pdf"):
+        result = audit_composition.audit(out_dir / name)
+        assert result["total"] == dict.fromkeys(audit_composition.KINDS, 0), (name, result["faults"])
+
+
+def test_deck_pdf_has_wakan_space(out_dir):
+    """A quarter em between Japanese and Latin letters (「ICT を」), where LibreOffice puts its
+    autospace in deck.pptx and measure.wrap counts it; copied text has no space."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(out_dir / "deck.pdf"))
+    try:
+        for page in document:
+            text = page.get_textpage()
+            found = text.get_text_range().find("ICTを")
+            if found >= 0:
+                break
+        else:
+            pytest.fail("no 「ICTを」 in deck.pdf")
+        c_box, t_box = (text.get_charbox(found + i, loose=True) for i in (1, 2))
+    finally:
+        document.close()
+    metrics = deck_module.metrics(False)
+    em = 32  # the body size of the slide: T's advance and the gap after it
+    assert (t_box[2] - t_box[0]) - metrics.width("T", em) == pytest.approx(0.25 * em, abs=0.5)
+    assert (c_box[2] - c_box[0]) == pytest.approx(metrics.width("C", em), abs=0.5)
+
+
+def test_a_widow_narrows_the_body_box_in_both_outputs():
+    """A paragraph whose last line would hold 「う。」 gets a slightly narrower box instead of a
+    hard line break; its lines are the same a point and a half either way (LibreOffice)."""
+    box = deck_module.Box(40, 128, 880, 372)
+    text = ("また今日、介護保険制度がこれほど国民の生活に浸透しているのは、私たち介護支援専門員が"
+            "常に利用者や家族に寄り添い、度重なる制度改正に丁寧に対応してきた証といえるでしょう。")
+    para = deck_module.Para(text)
+    assert deck_module.has_widow(deck_module.para_lines(para, 32, box))
+    narrowed = deck_module.widowless_box((para,), 32, box)
+    assert narrowed.w < box.w and (narrowed.x, narrowed.y, narrowed.h) == (box.x, box.y, box.h)
+    assert box.w - narrowed.w <= deck_module.WIDOW_NARROWING_EM * 32
+    lines = deck_module.para_lines(para, 32, narrowed)
+    assert not deck_module.has_widow(lines) and "".join(lines) == text
+    assert deck_module.widowless_box((deck_module.Para("短い一行"),), 32, box) == box
+
+
+def test_narrowed_body_boxes_are_written_to_the_pptx(prs):
+    """deck.pptx gives the slides whose box was narrowed that box (the layout keeps its own)."""
+    master_body = next(ph for ph in prs.slide_master.placeholders if ph.placeholder_format.type == PP_PLACEHOLDER.BODY)
+    widths = set()
+    for slide in prs.slides:
+        for ph in slide.placeholders:
+            if (ph.placeholder_format.type in (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT)
+                    and slide.slide_layout.name == "Title and Content"):
+                assert ph.left == master_body.left and ph.top == master_body.top
+                widths.add(ph.width)
+    assert master_body.width in widths and min(widths) >= master_body.width - 4 * 32 * EMU_PER_PT
+    assert len(widths) > 1
+
+
 def test_core_properties_are_fixed(prs):
     cp = prs.core_properties
     assert cp.title == "介護支援専門員自身が考える今後の“目指すべき介護支援専門員像”"

@@ -460,9 +460,14 @@ def _body_size(sizes, draft: Draft, box: Box) -> float | None:
 def _break_title(title: str, size: float, box: Box) -> str:
     """A title too long for one line breaks between phrases (文節), into lines as even as the
     same number of lines allows, preferring a break after 、 (「どうあるべき／か」 and
-    「頑張ろ／う」 were where the line happened to end). The break is written into the title."""
+    「頑張ろ／う」 were where the line happened to end). The break is written into the title.
+    A title broken in the content keeps its breaks; a line of it too long for one line is
+    broken the same way (not 「…介護支援／専門員の」)."""
     if "\n" in title:
-        return title
+        parts = title.split("\n")
+        if all(_at_phrase("".join(parts), len("".join(parts[:i]))) for i in range(1, len(parts))):
+            return "\n".join(_break_title(part, size, box) for part in parts)
+        title = "".join(parts)  # broken inside a phrase (「…専門員の／みなさん…」): broken here instead
     width = title_width(box, size)
     greedy = wrap(title, width, size, metrics(True))
     if len(greedy) < 2:
@@ -471,6 +476,80 @@ def _break_title(title: str, size: float, box: Box) -> str:
 
     lines = balance(title, width, lambda text: metrics(True).width(text, size))
     return "\n".join(lines) if lines and len(lines) == len(greedy) else title
+
+
+def _at_phrase(text: str, at: int) -> bool:
+    """Whether a line may break before ``text[at]`` in a title: a BudouX phrase boundary that
+    generator/render/phrases.py's ``may_break`` allows (what bench/audit_composition.py checks)."""
+    from generator.render.phrases import budoux_phrases, may_break
+
+    ends, end = set(), 0
+    for phrase in budoux_phrases(text):
+        end += len(phrase)
+        ends.add(end)
+    return at in ends and may_break(text, at, strict=False)
+
+
+def _title_at_phrases(title: str, size: float, box: Box) -> bool:
+    """Whether ``title`` set at ``size`` in ``box`` breaks only at phrase boundaries (never
+    「介護支援／専門員」), where it was broken and where its lines wrap."""
+    lines = wrap(title, title_width(box, size), size, metrics(True))
+    text, at = "".join(lines), 0
+    for line in lines[:-1]:
+        at += len(line)
+        if not _at_phrase(text, at):
+            return False
+    return True
+
+
+def _phrased_title(title: str, size: float, box: Box) -> str | None:
+    """``title`` broken between phrases for ``size`` (:func:`_break_title`), or None when
+    it does not fit ``box`` there or a line would still break inside a word."""
+    title = _break_title(title, size, box)
+    if title_height(title, size, box) > box.inner_h or not _title_at_phrases(title, size, box):
+        return None
+    return title
+
+
+def has_widow(lines) -> bool:
+    """Whether a paragraph of ``lines`` ends on a widow: a last line (of two or more) with
+    fewer than :data:`~generator.render.compose.WIDOW_LETTERS` characters besides
+    punctuation (「う。」「ます。」「回…」)."""
+    from generator.render.compose import WIDOW_LETTERS, is_letter
+
+    return len(lines) > 1 and sum(map(is_letter, lines[-1])) < WIDOW_LETTERS
+
+
+# A body box is made at most this much narrower (in ems of the body size) to end no paragraph
+# on a widow, in steps of WIDOW_STEP points, to a width whose lines stay the same when the box
+# is WIDOW_MARGIN points wider or narrower: LibreOffice's 和欧間 is not exactly measure.py's
+# (at 0.2 pt too wide, slide 4 broke differently there).
+WIDOW_NARROWING_EM = 4.0
+WIDOW_STEP = 2.0
+WIDOW_MARGIN = 1.5
+
+
+def widowless_box(paras, size: float, box: Box) -> Box:
+    """``box``, or the widest narrower box (its left edge kept) where no paragraph of
+    ``paras`` set at body ``size`` ends on a widow and the text still fits. A layout choice,
+    not a line break: deck.pptx gets the same box, and PowerPoint the same lines, so a
+    lecturer who edits the text has no hard break in it."""
+    def clean(b: Box) -> bool:
+        return not any(has_widow(para_lines(p, size, b)) for p in paras)
+
+    def stable(b: Box) -> bool:
+        return all(para_lines(p, size, replace(b, w=b.w + d)) == para_lines(p, size, b)
+                   for p in paras for d in (-WIDOW_MARGIN, WIDOW_MARGIN))
+
+    if not paras or clean(box):
+        return box
+    narrower = 1
+    while narrower * WIDOW_STEP <= WIDOW_NARROWING_EM * size:
+        candidate = replace(box, w=box.w - narrower * WIDOW_STEP)
+        if clean(candidate) and fits(paras, size, candidate) and stable(candidate):
+            return candidate
+        narrower += 1
+    return box
 
 
 def _notes(draft: Draft) -> str:
@@ -485,7 +564,9 @@ def _notes(draft: Draft) -> str:
 def fit(drafts: list[Draft], geometry: Geometry) -> list[Slide]:
     """Fitted slides: one a draft, never continued. Each slide kind gets one title size and
     one body size, the largest at which every slide of the kind fits (a type scale the
-    audience can follow); a slide that fits only smaller gets its own largest size."""
+    audience can follow); a slide that fits only smaller gets its own largest size. Titles
+    break only between phrases (a size at which they cannot is skipped); a body box whose
+    text would end a paragraph on a widow is made slightly narrower (:func:`widowless_box`)."""
     sized = []
     for draft in drafts:
         title_box, body_box = geometry.boxes[draft.kind]
@@ -493,8 +574,11 @@ def fit(drafts: list[Draft], geometry: Geometry) -> list[Slide]:
         size = _title_size(title_sizes, draft.title, title_box)
         if size is None:
             raise _too_small(geometry, draft, 0, draft.title_source, "title")
-        title = _break_title(draft.title, size, title_box)
-        title_size = _title_size(title_sizes, title, title_box) or size
+        # the largest size at which the title breaks between phrases, else the largest that fits
+        phrased = next(((s, t) for s in title_sizes if s <= size
+                        for t in [_phrased_title(draft.title, s, title_box)] if t is not None), None)
+        title = phrased[1] if phrased else _break_title(draft.title, size, title_box)
+        title_size = phrased[0] if phrased else _title_size(title_sizes, title, title_box) or size
         body_size = _body_size(body_sizes, draft, body_box)
         if body_size is None:
             raise _too_small(geometry, draft, 1, max(draft.paras, key=lambda p: len(p.text)).source, "text")
@@ -515,10 +599,11 @@ def fit(drafts: list[Draft], geometry: Geometry) -> list[Slide]:
     for draft, title, title_size, body_size in sized:
         title_box, body_box = geometry.boxes[draft.kind]
         ct, cb = common[draft.kind]
-        if title_height(title, ct, title_box) <= title_box.inner_h:
-            title_size = ct
+        if ct != title_size and (shared_title := _phrased_title(draft.title, ct, title_box)) is not None:
+            title, title_size = shared_title, ct
         if draft.paras and fits(draft.paras, cb, body_box):
             body_size = cb
+        body_box = widowless_box(draft.paras, body_size, body_box)
         slides.append(Slide(
             kind=draft.kind, title=title, paras=draft.paras, notes=_notes(draft),
             title_size=title_size, body_size=body_size,
@@ -578,10 +663,12 @@ class StyleClasses(dict):
 def pdfs_html(slides, geometry, colours, content, L: dict[str, str], pictures=None) -> str:
     """The HTML of deck.pdf and slides-handout.pdf (see templates/deck/pdfs.html); ``L``: :func:`labels`;
     ``pictures``: a template's pictures under each kind of slide (``DeckFile.pictures``)."""
+    from generator.render.typeset import TYPESET_CSS
     from generator.templates import environment
 
     d, n = content.document, SLIDES_PER_HANDOUT_PAGE
     return environment().get_template("deck/pdfs.html").render(
+        typeset_css=TYPESET_CSS,
         geometry=geometry, colours=colours, labels=L, styles=STYLES, leading=(TITLE_LEADING, BODY_LEADING),
         number_size=NUMBER_SIZE, style_class=StyleClasses(), slide_mm=HANDOUT_SLIDE_MM,
         meta=dict(title=d.title, author=d.author, date=d.date_iso), document=d,

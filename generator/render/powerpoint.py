@@ -224,6 +224,8 @@ class DeckFile:
             body = _slide_placeholder(slide, body_ph)
             if s.paras:
                 _fill_body(body, s, self.own_look, styled=self.theme is not None)
+                if s.body_box != _box(body_ph, self.own_look):  # narrowed: no widow (deck.widowless_box)
+                    _place(body, s.body_box)
             elif body is not None:  # a section divider without a subtitle: no empty "click to add" box
                 body.element.getparent().remove(body.element)
             if s.kind == "content" and self.number_ph is not None:
@@ -452,9 +454,11 @@ def _style_default_template(prs) -> None:
             _set_xfrm(ph, 40, 22, 880, 88)
             ph.text_frame.vertical_anchor = MSO_ANCHOR.BOTTOM  # titles of one or two lines sit on the line
         elif kind == PH.BODY:
-            _set_xfrm(ph, 40, 128, 880, 384)
+            _set_xfrm(ph, 40, 128, 880, 372)
         elif kind == PH.SLIDE_NUMBER:
-            _set_xfrm(ph, 720, 508, 200, 28)  # under the body box, never over its last line
+            # under the body box, never over its last line; its digits 6 mm from the slide's
+            # edge: inside the 5 mm a printer (and the composition audit) keeps clear
+            _set_xfrm(ph, 720, 500, 200, 28)
             _set_level_style(_level(_list_style(ph)), size=NUMBER_SIZE, colour="tx1", align="r")
     styles = master.element.find("p:txStyles", NS)
     _set_level_style(_level(styles.find("p:titleStyle", NS)), size=36, bold=True, colour="tx2", align="l",
@@ -735,6 +739,11 @@ def _slide_placeholder(slide, layout_ph):
         elif ph.placeholder_format.idx == layout_ph.placeholder_format.idx:
             return ph
     return None
+
+
+def _place(shape, box: Box) -> None:
+    """``shape`` at ``box``'s place and size, on its slide only (its layout keeps its own)."""
+    shape.left, shape.top, shape.width, shape.height = (_emu(v) for v in (box.x, box.y, box.w, box.h))
 
 
 def _paragraph(shape, first: bool):
