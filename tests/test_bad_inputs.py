@@ -204,7 +204,7 @@ CASES = [
          args=("build", "--only", "cards")),
     Case("handout-word-too-wide", "messages.yaml", sub("    body: ケアマネジャーの悩みは全国共通。", "    body: ケアマネジャーの悩みは" + "x" * 100 + "。"),
          [f"{M}:{{line:body: ケアマネジャーの悩みは}}: error: messages[3].body: “" + "x" * 40 + "…” cannot be broken into lines "
-          "and is wider than its column (213 pt at 8.6 pt); shorten it or add a space"],
+          "and is wider than its column (207 pt at 8.6 pt); shorten it or add a space"],
          args=("handout",)),
     Case("poster-word-too-wide", "viewpoints.yaml", lambda t: re.sub(r"^lead: .*$", "lead: " + "x" * 4_999, t, count=1, flags=re.M),
          [f"{V}:{{line:lead: x}}: error: lead: a word of the lead is too wide for the poster on A2 paper even at the smallest sizes (points 24 pt); shorten it, or use a larger --paper"],

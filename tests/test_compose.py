@@ -13,7 +13,7 @@ from generator.fonts import FACES
 from generator.render.compose import (
     WIDOW_LETTERS, Column, TextTooWide, compose, is_letter, line_html, set_lines, units,
 )
-from generator.render.handout import PAPERS, Layout
+from generator.render.handout import PAPERS, Layout, overview_heads
 from generator.render.measure import NO_LINE_END, NO_LINE_START
 
 MINCHO = FACES[0]
@@ -52,7 +52,7 @@ def paragraphs(content):
 @pytest.mark.parametrize("paper", ["A4", "B5"])
 @pytest.mark.parametrize("column_name", ["body", "point", "cell", "card_body", "check_point"])
 def test_every_paragraph_is_flush_without_widows_or_kinsoku(content, paper, column_name):
-    column = Layout(PAPERS[paper])[column_name]
+    column = Layout(PAPERS[paper], overview_heads(content))[column_name]
     for text in paragraphs(content):
         lines = set_lines(text, column)
         assert "".join(map(text_of, lines)).replace(" ", "") == text.replace(" ", ""), text  # nothing lost

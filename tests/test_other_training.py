@@ -74,7 +74,8 @@ def test_the_deck_prints_no_number_or_title_of_the_leaflet(built):
 def test_the_handout_counts_what_the_content_has(built):
     out, _ = built
     text = squeeze("".join(pdf_page_texts(out / "handout.pdf")))
-    assert "3つの視点と12のポイント" in text and "7つのメッセージ" in text
+    assert "3つの視点と12のポイント" in text  # the overview's caption and the checklist's heading
+    assert "4つの視点" not in text and "16のポイント" not in text and "20のメッセージ" not in text  # nothing from the leaflet
 
 
 def test_a_new_project_builds_at_once(tmp_path):

@@ -16,7 +16,8 @@ from generator.errors import Diagnostic, PrintgenError
 from generator.model import Content, Text
 from generator.render import Artifact, Option, OptionError, register
 from generator.render.sheet import (
-    BODY, HEAD, LABEL, OFFICE_SHEETS, PT_PER_MM, Page, Rect, Sheet, SheetRenderer, TextBlock, Type,
+    BODY, HEAD, LABEL, LOOSE_PHRASE_BREAK, OFFICE_SHEETS, PHRASE_BREAK, PT_PER_MM, Page, Rect, Sheet, SheetRenderer,
+    TextBlock, Type,
     across, background, band, check_print_settings, grid, impose, labels, largest_fit, lerp, safe_slug,
     sheet_options, unbreakable, write_pdf,
 )
@@ -91,6 +92,7 @@ class CardLayout:
     def __init__(self, sheet: Sheet, content: Content):
         self.sheet = sheet
         k = self.k = sheet.scale(REFERENCE)
+        self.loose: set[int] = set()  # cards whose running text may break inside a phrase (see types())
         inset = sheet.inset  # the office margin (0 with bleed): nothing printed there
         mm = PT_PER_MM
         # Proportional margins (A3: 20 mm), but never less than 4 mm inside the office margin.
@@ -155,14 +157,18 @@ class CardLayout:
         k = self.k
         if k < 0.7:  # A5, A6: held in the hand, not read from the wall; the floors may go lower
             hmin, bmin = 0.8 * hmin, 0.8 * bmin
-        return (Type(*HEAD, round(lerp(hmin, hmax, t) * k * 2) / 2, 1.25),
-                Type(*BODY, round(lerp(bmin, bmax, t) * k * 2) / 2, 1.4 if card.kind == "viewpoint" else 1.55))
+        phrase_break = LOOSE_PHRASE_BREAK if card.number in self.loose else PHRASE_BREAK
+        return (Type(*HEAD, round(lerp(hmin, hmax, t) * k * 2) / 2, 1.25, phrase_break),
+                Type(*BODY, round(lerp(bmin, bmax, t) * k * 2) / 2, 1.4 if card.kind == "viewpoint" else 1.55, phrase_break))
 
     def largest(self, card: Card) -> float:
         """The largest ``t`` at which ``card`` fits alone; a :class:`PrintgenError` naming it if none."""
         self.kicker_type(card)  # a kicker too long is named before any fitting
         max_lines = LIMITS[card.kind][2]
         t = largest_fit(lambda t: t if self.place(card, *self.types(card, t), max_lines) is not None else None)
+        if t is None:  # not with words whole: a word may break (「ケアマネジメ／ント」) rather than not fit
+            self.loose.add(card.number)
+            t = largest_fit(lambda t: t if self.place(card, *self.types(card, t), max_lines) is not None else None)
         if t is None:
             raise self.does_not_fit(card, *self.types(card, 0.0), max_lines)
         return t

@@ -91,8 +91,12 @@ class Layout:
     draws round them (paddings, borders, gutters) is set here too, so the composed lines
     (generator/render/compose.py) are exactly as wide as their boxes."""
 
-    def __init__(self, paper: Paper):
+    def __init__(self, paper: Paper, heads: tuple[str, ...] = ()):
+        """``heads``: the overview's row heads (「1.利用者・家族との関係において、…」): its first
+        column is made wide enough for the widest phrase of any of them."""
         from generator.fonts import FACES
+        from generator.render.compose import line_width
+        from generator.render.phrases import phrases
 
         mincho, bold = FACES[0], FACES[2]
         rem, mm, d = paper.font_pt, MM, paper.dense
@@ -107,15 +111,18 @@ class Layout:
         # length is a multiple of the type size), so a full line has no slack to spread; what
         # is left goes to the column beside them or to the padding.
         self.point_cols = 4
-        point_text = whole(full * 0.78 / self.point_cols - 2 * self.cell_pad - self.rule, table)
+        head_size = 1.05 * table
+        widest = max((line_width(p, bold, head_size) for head in heads for p in phrases(head)), default=0.0)
+        vp_share = max(full * 0.2, widest + 2 * self.cell_pad + 2 * self.rule + 0.5)
+        point_text = whole((full - vp_share) / self.point_cols - 2 * self.cell_pad - self.rule, table)
         self.point_col = point_text + 2 * self.cell_pad + self.rule
-        self.vp_col = full - self.point_cols * self.point_col  # 「2.各居宅介護支援事業所」 on one line
+        self.vp_col = full - self.point_cols * self.point_col
         # the checklist: point, three boxes, memo
         self.check_pad = 1.5 * mm
         check_hang = 1.3 * table
         self.check_point_col = whole(full * 0.55 - 2 * self.check_pad - 2 * self.rule - check_hang, table) \
             + 2 * self.check_pad + 2 * self.rule + check_hang
-        self.check_box_col = round(full * 0.095, 3)  # 「できている」 on one line (its head is 0.8 em)
+        self.check_box_col = round(full * 0.095, 3)  # 「できている」 on one line (the heads are 0.85 em)
         self.check_memo_col = full - self.check_point_col - 3 * self.check_box_col
         # the message cards: two a row
         self.gutter = 3.5 * mm
@@ -206,6 +213,11 @@ def worksheet_questions(content: Content) -> list[Question]:
     return found
 
 
+def overview_heads(content: Content) -> tuple[str, ...]:
+    """The overview table's row heads as printed (number and title)."""
+    return tuple(f"{vp.number}.{vp.title}" for vp in content.viewpoints.viewpoints) if content.viewpoints else ()
+
+
 def handout_html(content: Content, paper: Paper) -> str:
     """The handout as one HTML document (see templates/handout/handout.html)."""
     from generator.templates import counted, environment
@@ -229,7 +241,7 @@ def handout_html(content: Content, paper: Paper) -> str:
         + (["グループワーク用ワークシート"] if content.viewpoints or questions else [])
     worksheet = "（" + "と".join((["問いかけ"] if questions else []) + (["自己チェック"] if content.viewpoints else [])) + "）"
     return env.get_template("handout/handout.html").render(
-        c=content, doc=content.document, paper=paper, typeset_css=TYPESET_CSS + COMPOSE_CSS, L=Layout(paper), markers=POINT_MARKERS,
+        c=content, doc=content.document, paper=paper, typeset_css=TYPESET_CSS + COMPOSE_CSS, L=Layout(paper, overview_heads(content)), markers=POINT_MARKERS,
         card_pages=pages, questions=questions, parts=parts, subtitle="・".join(cover), worksheet_sub=worksheet,
     )
 

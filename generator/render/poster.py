@@ -13,8 +13,8 @@ from generator.render import Option, OptionError, register
 from generator.render.cards import credit_line
 from generator.render.style import PAPER_SIZES, TYPE_SCALE
 from generator.render.sheet import (
-    BODY, HEAD, LABEL, OFFICE_SHEETS, PT_PER_MM, Page, Rect, Sheet, SheetRenderer, TextBlock, Tiling, Type,
-    TILE_OVERLAP_MM, across, background, band, check_print_settings, labels, largest_fit, lerp, moved, sheet_options,
+    BODY, HEAD, LABEL, LOOSE_PHRASE_BREAK, OFFICE_SHEETS, PHRASE_BREAK, PT_PER_MM, Page, Rect, Sheet, SheetRenderer,
+    TextBlock, Tiling, Type, TILE_OVERLAP_MM, across, background, band, check_print_settings, labels, largest_fit, lerp, moved, sheet_options,
 )
 
 ORDER = 3  # build order: handout, cards, poster, deck
@@ -49,6 +49,7 @@ class PosterLayout:
         self.width = sheet.width - 2 * self.margin
         self.labels = labels()
         self.failure: tuple[Text, str, str] | None = None
+        self.phrase_break = PHRASE_BREAK  # running text breaks between phrases when it can
 
     def type(self, name: str, t: float) -> Type:
         lo, hi = LIMITS[name]
@@ -56,29 +57,32 @@ class PosterLayout:
         # closer (they scale down), bigger paper is not read from farther (they stay).
         size = round(lerp(lo * min(self.k, 1), hi * self.k, t) * 2) / 2
         if name in ("title", "heading"):
-            return Type(*HEAD, size, 1.15)
-        return Type(*BODY, size, 1.35 if name == "point" else 1.5)
+            return Type(*HEAD, size, 1.15, self.phrase_break)
+        return Type(*BODY, size, 1.35 if name == "point" else 1.5, self.phrase_break)
 
     def fit(self) -> list[Page]:
         """One sheet if the text fits at the smallest sizes; else the layout changes: more
         columns, then two sheets (the first two viewpoints and the lead, the last two)."""
         vps = self.content.viewpoints.viewpoints
         half = (len(vps) + 1) // 2
-        for parts in ([(vps, True)], [(vps[:half], True), (vps[half:], False)]):
-            for columns in self.column_choices():
-                self.failure = None
-                types = lambda t: {n: self.type(n, t) for n in LIMITS}
-                marks = [self.labels["poster_part"].format(number=n, count=len(parts)) if len(parts) > 1 else ""
-                         for n in range(1, len(parts) + 1)]
-                ts = [largest_fit(lambda t: t if self.place(types(t), columns, part, lead, mark) is not None else None)
-                      for (part, lead), mark in zip(parts, marks)]
-                if None in ts:
-                    continue
-                t = min(ts)  # every sheet of the poster at the same sizes
-                if self.measure(columns) / types(t)["point"].size > MAX_CHARS * 1.12:
-                    continue  # lines much longer than about 25 characters: more columns
-                return [Page(tuple(self.place(types(t), columns, part, lead, mark)), self.content.document.title + mark)
-                        for (part, lead), mark in zip(parts, marks)]
+        layouts = [(parts, columns, phrase_break)
+                   for parts in ([(vps, True)], [(vps[:half], True), (vps[half:], False)])
+                   for columns in self.column_choices()
+                   for phrase_break in (PHRASE_BREAK, LOOSE_PHRASE_BREAK)]  # (words whole first)
+        for parts, columns, self.phrase_break in layouts:
+            self.failure = None
+            types = lambda t: {n: self.type(n, t) for n in LIMITS}
+            marks = [self.labels["poster_part"].format(number=n, count=len(parts)) if len(parts) > 1 else ""
+                     for n in range(1, len(parts) + 1)]
+            ts = [largest_fit(lambda t: t if self.place(types(t), columns, part, lead, mark) is not None else None)
+                  for (part, lead), mark in zip(parts, marks)]
+            if None in ts:
+                continue
+            t = min(ts)  # every sheet of the poster at the same sizes
+            if self.measure(columns) / types(t)["point"].size > MAX_CHARS * 1.12:
+                continue  # lines much longer than about 25 characters: more columns
+            return [Page(tuple(self.place(types(t), columns, part, lead, mark)), self.content.document.title + mark)
+                    for (part, lead), mark in zip(parts, marks)]
         text, problem, fix = self.failure
         raise PrintgenError.of(Diagnostic.at(
             text.source, _("{problem} on {paper} paper even at the smallest sizes (points {size:.0f} pt); {fix}, or use a "

@@ -224,6 +224,9 @@ class Type:
     weight: int
     size: float
     leading: float
+    # fill(): the cost of a break inside a phrase (PHRASE_BREAK, or LOOSE_PHRASE_BREAK for a
+    # text that does not fit at its smallest sizes otherwise)
+    phrase_break: float = 0.0
 
     @property
     def line(self) -> float:
@@ -250,7 +253,7 @@ class Type:
         (kinsoku kept, Latin words whole, no widow: generator/render/compose.py), set ragged:
         denser than phrase breaks, for long text in narrow columns. ``None`` if a unit is
         wider than ``width``."""
-        return self._set(text, width, PHRASE_BREAK)
+        return self._set(text, width, self.phrase_break)
 
     def _set(self, text: str, width: float, phrase_break: float) -> list[str] | None:
         try:
@@ -276,9 +279,12 @@ class Type:
         )
 
 
-# Running text on cards and posters breaks inside a phrase only when the alternative is a line
-# about 0.7 em a gap looser (「深／化させて」 is read, at 30 pt, as a broken word).
-PHRASE_BREAK = 0.5
+# Running text on cards and posters breaks inside a phrase (「ケアマネジメ／ント」 is read, at
+# 30 pt, as a broken word) only when keeping to phrases would take two lines more (a line costs
+# compose.LINE_COST): fitting sets the text a size smaller rather than break words, and only a
+# text that does not fit at its smallest sizes so is set with LOOSE_PHRASE_BREAK.
+PHRASE_BREAK = 15.0
+LOOSE_PHRASE_BREAK = 0.5  # (then a word breaks rather than a line looser by ~0.7 em a gap)
 HEAD = (PGOTHIC, 700)  # headlines: proportional bold
 
 
