@@ -241,7 +241,7 @@ class Type:
 
     def html(self, lines) -> Markup:
         """Lines broken here, as HTML of composed lines (約物, 和欧間)."""
-        return compose_lines(list(lines), self.face, self.size)
+        return compose_lines(list(lines), self.face, self.size, block=False)
 
     def wrap(self, text: str, width: float) -> list[str] | None:
         """``text`` broken only between phrases, set ragged with no widow (generator/render/compose.py);
