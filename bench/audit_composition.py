@@ -108,12 +108,12 @@ class Line:
 
     @property
     def set_right(self) -> float:
-        """Where the line's set width ends: a closing bracket, comma or full stop at its end
-        may be set half width (行末の約物を二分, JLReq), its glyph in the left half of the em."""
+        """Where the line's set width ends: a closing bracket, quotation mark, comma or full stop
+        at its end may be set half width (行末の約物を二分, JLReq), its glyph in the left half."""
         from generator.render.compose import CLOSING_PUNCT
 
         last = self.ink[-1]
-        if last.text in CLOSING_PUNCT and last.right - last.left > 0.9 * last.size:
+        if (last.text in CLOSING_PUNCT or last.text in "”’") and last.right - last.left > 0.9 * last.size:
             return last.left + 0.5 * last.size
         return last.right
 

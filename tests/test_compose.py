@@ -115,3 +115,13 @@ def test_an_unbreakable_run_wider_than_the_column_is_an_error():
     with pytest.raises(TextTooWide) as raised:
         set_lines("説明" + "x" * 100 + "です", Column(MINCHO, EM, 20 * EM))
     assert raised.value.run == "x" * 100
+
+
+def test_right_quotes_used_both_ways_pair_up():
+    """The leaflet opens quotations with ” too: 「”点”ではなく”面”」. Paired, the second of each
+    pair closes (half width before 」 or at a line end); no line ends with an opening one."""
+    us = units("今後の”目指すべき像”」と”点”", MINCHO, EM)
+    quotes = [(u.kind, u.trim_after) for u in us if u.text == "”"]
+    assert quotes == [("quote-open", 0), ("close", EM / 2), ("quote-open", 0), ("close", 0)]
+    after_open = [us[i + 1].break_before for i, u in enumerate(us) if u.kind == "quote-open"]
+    assert after_open == [False, False]

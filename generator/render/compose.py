@@ -149,6 +149,7 @@ def _units(text: str, face: Face, size: float) -> tuple[tuple, ...]:
                 continue
         kept.append(piece)
     units = [Unit(p, metrics.advance(p, size), _kind(p[0])) for p in kept]
+    _quotes(units)
     half = 0.5 * em
     in_date = set()
     joined = "".join(kept)
@@ -175,12 +176,13 @@ def _units(text: str, face: Face, size: float) -> tuple[tuple, ...]:
                 prev.gap_after = True
             # where justification may add space: not inside a Latin word, not after an opening
             # bracket, not before closing punctuation
-            if (prev.kind == "latin" and u.kind == "latin") or prev.kind == "open" or u.kind == "close":
+            if (prev.kind == "latin" and u.kind == "latin") or prev.kind in ("open", "quote-open") or u.kind == "close":
                 prev.spread_after = False
             # where a line may break
             u.break_before = not (
                 (prev.kind == "latin" and u.kind == "latin")
-                or b in NO_LINE_START or prev.text[-1] in NO_LINE_END
+                or (b in NO_LINE_START and u.kind != "quote-open") or prev.text[-1] in NO_LINE_END
+                or prev.kind == "quote-open"
                 or (a in INSEPARABLE and b == a)
                 or offsets[i] in in_date
             ) or prev.kind == "space"
@@ -188,6 +190,25 @@ def _units(text: str, face: Face, size: float) -> tuple[tuple, ...]:
                 u.break_before = False  # a space stays at the end of the line before
     return tuple((u.text, u.advance, u.kind, u.trim_before, u.trim_after, u.gap_before, u.gap_after,
                   u.spread_after, u.break_before) for u in units)
+
+
+# Right quotation marks: full width in BIZ UD, the glyph in the left half. Japanese text (the
+# leaflet included) often uses ” for the opening mark as well: 「”点”ではなく”面”」.
+RIGHT_QUOTES = {"”": "“", "’": "‘"}
+
+
+def _quotes(us: list[Unit]) -> None:
+    """Tell closing ” ’ from opening ones: all close when the text has “ (‘); else they pair up,
+    the first of each pair opening. A closing one is closing punctuation (half width before
+    another mark or at a line end); no line ends with an opening one."""
+    for right, left in RIGHT_QUOTES.items():
+        marks = [u for u in us if u.text[0] == right]
+        paired = not any(u.text[0] == left for u in us)
+        for n, u in enumerate(marks):
+            if paired and n % 2 == 0:
+                u.kind = "quote-open"
+            else:
+                u.kind = "close"
 
 
 def units(text: str, face: Face, size: float) -> list[Unit]:

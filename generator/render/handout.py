@@ -113,7 +113,8 @@ class Layout:
         self.point_cols = 4
         head_size = 1.05 * table
         widest = max((line_width(p, bold, head_size) for head in heads for p in phrases(head)), default=0.0)
-        vp_share = max(full * 0.2, widest + 2 * self.cell_pad + 2 * self.rule + 0.5)
+        # (at most a third of the table: a longer phrase breaks by characters)
+        vp_share = min(max(full * 0.2, widest + 2 * self.cell_pad + 2 * self.rule + 0.5), full / 3)
         point_text = whole((full - vp_share) / self.point_cols - 2 * self.cell_pad - self.rule, table)
         self.point_col = point_text + 2 * self.cell_pad + self.rule
         self.vp_col = full - self.point_cols * self.point_col
