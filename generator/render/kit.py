@@ -14,6 +14,7 @@ pages referring to one drawing, laid out in a fraction of the time and the bytes
 
 from __future__ import annotations
 
+import gc
 import math
 import re
 import string
@@ -114,13 +115,13 @@ def signin_order(participants):
 # --- PDF: pages drawn over pages -------------------------------------------------------------
 
 
-def stamped_pdf(document, base_pages: int, **write_options) -> bytes:
-    """PDF bytes of ``document`` (a laid-out WeasyPrint document whose first ``base_pages``
-    pages are what every participant shares, then one page for each participant): for each
-    participant, the shared pages with the participant's page drawn over each.
+def stamped_pdf(document, layers: list[tuple[int, int]], **write_options) -> bytes:
+    """PDF bytes of ``document`` (laid out by WeasyPrint) whose pages are drawn two by two:
+    output page ``n`` is page ``layers[n][0]`` with page ``layers[n][1]`` drawn over it.
 
-    Each page's drawing becomes a form XObject (ISO 32000 8.10) once, and every output page
-    draws two of them, so the shared drawing is in the file once. Done in WeasyPrint's public
+    The pages' drawings become form XObjects (ISO 32000 8.10) and each output page draws two
+    of them, so what all participants share (a certificate's frame and wording) is in the file
+    once, under each participant's own page (the name). Done in WeasyPrint's public
     ``finisher`` hook, on the pydyf objects it is about to write.
     """
     import pydyf
@@ -136,19 +137,18 @@ def stamped_pdf(document, base_pages: int, **write_options) -> bytes:
             forms.append(drawing.reference)
         pdf.pages["Kids"] = pydyf.Array()
         pdf.pages["Count"] = 0
-        for person in range(base_pages, len(pages)):
-            for base in range(base_pages):
-                content = pydyf.Stream(compress=True)
-                for name in ("Base", "Person"):
-                    content.push_state()
-                    content.draw_x_object(name)
-                    content.pop_state()
-                pdf.add_object(content)
-                boxes = {key: pages[base][key] for key in ("MediaBox", "TrimBox", "BleedBox") if key in pages[base]}
-                pdf.add_page(pydyf.Dictionary({
-                    "Type": "/Page", "Parent": pdf.pages.reference, **boxes, "Contents": content.reference,
-                    "Resources": pydyf.Dictionary({"XObject": pydyf.Dictionary({"Base": forms[base], "Person": forms[person]})}),
-                }))
+        for under, over in layers:
+            content = pydyf.Stream(compress=True)
+            for name in ("Under", "Over"):
+                content.push_state()
+                content.draw_x_object(name)
+                content.pop_state()
+            pdf.add_object(content)
+            boxes = {key: pages[under][key] for key in ("MediaBox", "TrimBox", "BleedBox") if key in pages[under]}
+            pdf.add_page(pydyf.Dictionary({
+                "Type": "/Page", "Parent": pdf.pages.reference, **boxes, "Contents": content.reference,
+                "Resources": pydyf.Dictionary({"XObject": pydyf.Dictionary({"Under": forms[under], "Over": forms[over]})}),
+            }))
 
     return document.write_pdf(finisher=compose, **write_options)
 
@@ -219,12 +219,12 @@ class KitRenderer(Renderer):
         certificates = self._certificates(people, facts)
         note = _("{count} participants; ignored columns: {columns}").format(count=len(people), columns=", ".join(roster.ignored_columns)) \
             if roster.ignored_columns else _("{count} participants").format(count=len(people))
-        return [
-            Artifact("kit/certificates.pdf", certificates[0], certificates[1], note=note),
-            Artifact("kit/badges.pdf", *self._badges(people, facts, badge)),
-            Artifact("kit/signin.pdf", *self._signin(people, facts)),
-            Artifact("kit/worksheets.pdf", *self._worksheets(people, content)),
-        ]
+        made = [Artifact("kit/certificates.pdf", *certificates, note=note)]
+        for name, make in (("badges", lambda: self._badges(people, facts, badge)), ("signin", lambda: self._signin(people, facts)),
+                           ("worksheets", lambda: self._worksheets(people, content))):
+            gc.collect()  # a laid-out document is a web of cycles: free the last before the next (the peak is one's)
+            made.append(Artifact(f"kit/{name}.pdf", *make()))
+        return made
 
     # -- what the kit prints besides the names
 
@@ -275,26 +275,31 @@ class KitRenderer(Renderer):
 
             raise PrintgenError.of(Diagnostic("printgen.toml", None, "kit.wording",
                                               _("the certificate's text does not fit one page; shorten the wording or the venue")))
-        return stamped_pdf(document, 1), len(people)
+        return stamped_pdf(document, [(0, 1 + i) for i in range(len(people))]), len(people)
 
     def _badges(self, people, facts, badge: BadgeSize) -> tuple[bytes, int]:
         s, inner = badge.scale, badge.width_mm - 2 * BADGE_PAD_MM
         cards = []
         for person in people:
+            aff_lines = 1 if fitted_size(person.affiliation, inner, BADGE_AFFILIATION_PT[0] * s, 8 * s, TEXT_FACE) else 2
+            aff_pt = fitted_size(person.affiliation, inner, BADGE_AFFILIATION_PT[0] * s, BADGE_AFFILIATION_PT[1], TEXT_FACE,
+                                 lines=aff_lines) or BADGE_AFFILIATION_PT[1]
             cards.append({
                 "p": person,
                 "name_pt": fitted_size(person.name, inner, BADGE_NAME_PT[0] * s, BADGE_NAME_PT[1], NAME_FACE),
                 "kana_pt": fitted_size(person.furigana, inner, BADGE_KANA_PT[0] * s, BADGE_KANA_PT[1], KANA_FACE),
-                "aff_pt": fitted_size(person.affiliation, inner, BADGE_AFFILIATION_PT[0] * s, BADGE_AFFILIATION_PT[1], TEXT_FACE,
-                                      lines=1 if fitted_size(person.affiliation, inner, BADGE_AFFILIATION_PT[0] * s, 8 * s, TEXT_FACE) else 2),
+                "aff_pt": aff_pt, "aff_pad": (9 * s - aff_lines * aff_pt * 1.3 / PT_PER_MM) / 2,
                 "role_pt": fitted_size(person.role, inner, 7.5 * s, 5, TEXT_FACE) or 5,
                 "group": _group_label(person.group),
             })
         per_sheet = badge.columns * badge.rows
         sheets = [cards[i:i + per_sheet] for i in range(0, len(cards), per_sheet)]
         title_pt = fitted_size(facts["title"], inner - 14 * s, 6.5 * s, 4.5, TEXT_FACE) or 4.5
-        document = self._render("kit/badges.html", sheets=sheets, badge=badge, pad=BADGE_PAD_MM, facts=facts, title_pt=title_pt)
-        return document.write_pdf(), len(document.pages)
+        # under the names: the cut marks and each badge's band, for a full sheet and for the last
+        document = self._render("kit/badges.html", sheets=sheets, slots=(per_sheet, len(sheets[-1])), badge=badge,
+                                pad=BADGE_PAD_MM, facts=facts, title_pt=title_pt)
+        layers = [(0 if n < len(sheets) - 1 else 1, 2 + n) for n in range(len(sheets))]
+        return stamped_pdf(document, layers), len(sheets)
 
     def _signin(self, people, facts) -> tuple[bytes, int]:
         ordered = signin_order(people)
@@ -332,7 +337,8 @@ class KitRenderer(Renderer):
                                 counts=content.counts(), questions=worksheet_questions(content), markers=POINT_MARKERS,
                                 paper=paper, typeset_css=TYPESET_CSS, heads=heads)
         base = len(document.pages) - len(people)
-        return stamped_pdf(document, base), base * len(people)
+        layers = [(page, base + person) for person in range(len(people)) for page in range(base)]
+        return stamped_pdf(document, layers), len(layers)
 
 
 # The worksheet's running head: the affiliation and the name, right of the training's title.
