@@ -22,7 +22,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.i18n import _
+from generator.i18n import _, ngettext
 from generator.model import POINT_MARKERS, Content
 from generator.render import Artifact, Option, OptionError, Renderer, register
 from generator.render.style import PALETTE, PT_PER_MM
@@ -156,8 +156,8 @@ def stamped_pdf(document, layers: list[tuple[int, int]], **write_options) -> byt
 # --- the renderer ----------------------------------------------------------------------------
 
 
-def _text(name: str, help_: str, default: str | None = None, most: int = 200) -> Option:
-    return Option(name, "text", help_, default=default, high=most, metavar="TEXT")
+def _text(name: str, help_: str, default: str | None = None, most: int = 200, metavar: str = "TEXT") -> Option:
+    return Option(name, "text", help_, default=default, high=most, metavar=metavar)
 
 
 @register
@@ -171,7 +171,7 @@ class KitRenderer(Renderer):
         Option("roster", "file", _("The participant roster: CSV (UTF-8 or Shift_JIS as Excel saves it) or .xlsx, with a "
                                    "header row of 氏名, ふりがな, 所属, 職種, 番号, グループ. Without one, build makes no kit."),
                metavar="FILE"),
-        _text("sheet", _("The sheet of the .xlsx roster to read (default: the first)."), most=100),
+        _text("sheet", _("The sheet of the .xlsx roster to read (default: the first)."), most=100, metavar="NAME"),
         _text("date", _("Date of the training, as printed (default: the date in document.yaml)."), most=60),
         _text("venue", _("Venue of the training, printed on the certificates and the sign-in sheet."), most=80),
         _text("hours", _("Length of the training, e.g. 6時間 (printed on the certificates)."), most=40),
@@ -217,8 +217,9 @@ class KitRenderer(Renderer):
         people = roster.participants
         facts = self._facts(content)
         certificates = self._certificates(people, facts)
-        note = _("{count} participants; ignored columns: {columns}").format(count=len(people), columns=", ".join(roster.ignored_columns)) \
-            if roster.ignored_columns else _("{count} participants").format(count=len(people))
+        note = ngettext("{count} participant", "{count} participants", len(people)).format(count=len(people))
+        if roster.ignored_columns:  # (the roster's headers, never its rows)
+            note += "; " + _("columns not used: {columns}").format(columns=", ".join(roster.ignored_columns))
         made = [Artifact("kit/certificates.pdf", *certificates, note=note)]
         for name, make in (("badges", lambda: self._badges(people, facts, badge)), ("signin", lambda: self._signin(people, facts)),
                            ("worksheets", lambda: self._worksheets(people, content))):
