@@ -240,11 +240,15 @@ class KitRenderer(Renderer):
             raise ContentError(problems)
 
     def _facts(self, content: Content) -> dict:
+        from generator.render.phrases import phrases
+
         doc = content.document
         s = self.settings
         facts = {"title": doc.title, "date": s["date"] or str(doc.date), "venue": s["venue"] or "",
                  "hours": s["hours"] or "", "organiser": s["organiser"] or str(doc.committee)}
         facts["wording"] = _fill(s["wording"], facts)
+        # Lines of the facts break between phrases (BudouX), never inside a word (介護支／援).
+        facts["phrases"] = {key: phrases(facts[key]) for key in ("title", "venue", "organiser", "wording")}
         return facts
 
     def _render(self, template: str, **values):
@@ -279,6 +283,8 @@ class KitRenderer(Renderer):
         return stamped_pdf(document, [(0, 1 + i) for i in range(len(people))]), len(people)
 
     def _badges(self, people, facts, badge: BadgeSize) -> tuple[bytes, int]:
+        from generator.render.phrases import phrases
+
         s, inner = badge.scale, badge.width_mm - 2 * BADGE_PAD_MM
         cards = []
         for person in people:
@@ -290,6 +296,7 @@ class KitRenderer(Renderer):
                 "name_pt": fitted_size(person.name, inner, BADGE_NAME_PT[0] * s, BADGE_NAME_PT[1], NAME_FACE),
                 "kana_pt": fitted_size(person.furigana, inner, BADGE_KANA_PT[0] * s, BADGE_KANA_PT[1], KANA_FACE),
                 "aff_pt": aff_pt, "aff_pad": (9 * s - aff_lines * aff_pt * 1.3 / PT_PER_MM) / 2,
+                "aff": (person.affiliation,) if aff_lines == 1 else phrases(person.affiliation),
                 "role_pt": fitted_size(person.role, inner, 7.5 * s, 5, TEXT_FACE) or 5,
                 "group": _group_label(person.group),
             })
@@ -303,6 +310,8 @@ class KitRenderer(Renderer):
         return stamped_pdf(document, layers), len(sheets)
 
     def _signin(self, people, facts) -> tuple[bytes, int]:
+        from generator.render.phrases import phrases
+
         ordered = signin_order(people)
         numbers = any(p.number for p in people)
         groups = any(p.group for p in people)
@@ -311,12 +320,13 @@ class KitRenderer(Renderer):
         widths["aff"] = 182 - 32 - 9 - 36 - 34 - (15 if numbers else 0) - (15 if groups else 0)
         rows = []
         for place, person in enumerate(ordered, 1):
+            one_line = fitted_size(person.affiliation, widths["aff"] - 3, 9, 7, TEXT_FACE)
             rows.append({
                 "place": place, "p": person,
                 "name_pt": fitted_size(person.name, widths["name"] - 3, 11, 6.5, TEXT_FACE) or 6.5,
                 "kana_pt": fitted_size(person.furigana, widths["kana"] - 3, 9, 6, TEXT_FACE) or 6,
-                "aff_pt": fitted_size(person.affiliation, widths["aff"] - 3, 9, 7, TEXT_FACE)
-                or fitted_size(person.affiliation, widths["aff"] - 3, 8, 5.5, TEXT_FACE, lines=2) or 5.5,
+                "aff_pt": one_line or fitted_size(person.affiliation, widths["aff"] - 3, 8, 5.5, TEXT_FACE, lines=2) or 5.5,
+                "aff": (person.affiliation,) if one_line else phrases(person.affiliation),  # two lines break between phrases
             })
         pages = [rows[i:i + SIGNIN_ROWS] for i in range(0, len(rows), SIGNIN_ROWS)]
         document = self._render("kit/signin.html", pages=pages, facts=facts, numbers=numbers, groups=groups,
