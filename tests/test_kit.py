@@ -3,15 +3,14 @@ from a roster, through the command line as an organiser runs it."""
 
 from __future__ import annotations
 
-import csv
-import io
 import shutil
 import subprocess
 import sys
 
 import pytest
 
-from helpers import CONTENT_DIR, PROJECT_DIR, pdf_font_names, pdf_page_sizes, run_printgen, snapshot, squeeze
+from helpers import (CONTENT_DIR, PROJECT_DIR, pdf_font_names, pdf_page_sizes, roster_csv, roster_xlsx, run_printgen,
+                     snapshot, squeeze)
 
 sys.path.insert(0, str(PROJECT_DIR / "bench"))
 
@@ -36,29 +35,11 @@ number_format = "第{n:03d}号"
 """
 
 
-def _csv(rows) -> str:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(rows)
-    return out.getvalue()
-
-
-def _xlsx(path, rows):
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "名簿"
-    for row in rows:
-        sheet.append([int(v) if v.isdigit() else (v or None) for v in row])
-    book.save(path)
-    return path
-
-
 def _project(folder, rows=ROWS, toml=TOML, encoding="cp932"):
     """A project folder: content/, printgen.toml and roster.csv (CP932, as Japanese Excel saves it)."""
     shutil.copytree(CONTENT_DIR, folder / "content")
     (folder / "printgen.toml").write_text(toml, encoding="utf-8")
-    (folder / "roster.csv").write_bytes(_csv(rows).encode(encoding))
+    (folder / "roster.csv").write_bytes(roster_csv(rows).encode(encoding))
     return folder
 
 
@@ -78,7 +59,7 @@ def kit(tmp_path_factory):
     """The kit built twice: from the CP932 CSV named in printgen.toml (`build`), and from the
     same roster as .xlsx on the command line (`printgen kit --roster … --sheet …`)."""
     folder = _project(tmp_path_factory.mktemp("kit-project"))
-    _xlsx(folder / "roster.xlsx", ROWS)
+    roster_xlsx(folder / "roster.xlsx", ROWS, sheet="名簿")
     cache = tmp_path_factory.mktemp("kit-cache")
     from_csv = _run(folder, "build", "--only", "kit", "--out", folder / "out-csv", cache=cache)
     from_xlsx = _run(folder, "kit", "--roster", "roster.xlsx", "--sheet", "名簿", "--out", folder / "out-xlsx", cache=cache)

@@ -211,9 +211,16 @@ class KitRenderer(Renderer):
     def render(self, content: Content) -> list[Artifact]:
         from generator.roster import read_roster
 
+        from generator.errors import ContentError
+
         badge = BADGE_SIZES[self.settings["badge_size"]]
-        roster = read_roster(self.settings["roster"], self.settings["sheet"], check=lambda values: _unfit(values, badge))
-        self._check_glyphs()
+        problems = self._missing_glyphs()
+        try:
+            roster = read_roster(self.settings["roster"], self.settings["sheet"], check=lambda values: _unfit(values, badge))
+        except ContentError as exc:  # with the settings' problems, all at once
+            raise ContentError(problems + exc.diagnostics) from None
+        if problems:
+            raise ContentError(problems)
         people = roster.participants
         facts = self._facts(content)
         certificates = self._certificates(people, facts)
@@ -229,15 +236,13 @@ class KitRenderer(Renderer):
 
     # -- what the kit prints besides the names
 
-    def _check_glyphs(self) -> None:
-        from generator.errors import ContentError
+    def _missing_glyphs(self) -> list:
+        """The characters of the text options that the bundled fonts lack."""
         from generator.fonts import check_glyphs
         from generator.settings import SETTINGS_FILE
 
-        problems = check_glyphs((value, SETTINGS_FILE, None, f"kit.{o.name}") for o in self.options
-                                if o.kind == "text" and (value := self.settings[o.name]))
-        if problems:
-            raise ContentError(problems)
+        return check_glyphs((value, SETTINGS_FILE, None, f"kit.{o.name}") for o in self.options
+                            if o.kind == "text" and (value := self.settings[o.name]))
 
     def _facts(self, content: Content) -> dict:
         from generator.render.phrases import phrases
