@@ -251,9 +251,19 @@ def watch(content_dir: Path, out_dir: Path, interval: float) -> None:
 
     project = _project(content_dir)
 
+    def option_files() -> list[Path]:
+        """The files printgen.toml names (the kit's roster, a deck template): saving one rebuilds too."""
+        from generator.settings import load_settings
+
+        try:
+            tables = load_settings(project.settings_path, REGISTRY)
+        except PrintgenError:  # (said by the build)
+            return []
+        return [value for table in tables.values() for value in table.values() if isinstance(value, Path)]
+
     def stamp() -> dict:
         files = [p for folder in (content_dir, TEMPLATES_DIR) for p in folder.rglob("*") if p.is_file()]
-        return {p: p.stat().st_mtime_ns for p in (*files, project.settings_path) if p.is_file()}
+        return {p: p.stat().st_mtime_ns for p in (*files, project.settings_path, *option_files()) if p.is_file()}
 
     seen = None
     say(_("watching {folder}/, templates/ and printgen.toml (Ctrl+C stops)").format(folder=content_dir))
