@@ -208,6 +208,8 @@ def test_a_file_that_is_no_roster_is_one_message(tmp_path, data, message):
      "printgen.toml:3: error: kit.wording: cannot use '{name}さんは修了しました': no field {name}; the fields are "
      "{title}, {date}, {venue}, {hours}, {organiser}"),
     ("venue = 3", "printgen.toml:3: error: kit.venue: expected text in quotes, found 3"),
+    ('wording = "' + "研修の全課程を修了しました。" * 13 + '"',
+     "printgen.toml: error: kit.wording: the certificate's text does not fit one page; shorten the wording or the venue"),
     ('badge_size = "100x70"', "printgen.toml:3: error: kit.badge_size: expected one of 90x55, 91x55, 86x54, 74x105, found '100x70'"),
 ])
 def test_a_bad_kit_setting_names_its_line(tmp_path, toml, message):

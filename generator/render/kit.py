@@ -67,6 +67,7 @@ BADGE_KANA_PT = (9, 6)
 BADGE_AFFILIATION_PT = (9.5, 6)
 SIGNIN_ROWS = 24  # rows of the sign-in sheet a page
 NAME_FACE, KANA_FACE, TEXT_FACE, MINCHO_FACE = 4, 3, 3, 0  # indices in generator.fonts.FACES
+PX_PER_MM = 96 / 25.4  # WeasyPrint's layout is in CSS px
 
 
 def _face(index: int):
@@ -253,7 +254,8 @@ class KitRenderer(Renderer):
                  "hours": s["hours"] or "", "organiser": s["organiser"] or str(doc.committee)}
         facts["wording"] = _fill(s["wording"], facts)
         # Lines of the facts break between phrases (BudouX), never inside a word (介護支／援).
-        facts["phrases"] = {key: phrases(facts[key]) for key in ("title", "venue", "organiser", "wording")}
+        facts["phrases"] = {key: phrases(facts[key]) for key in ("title", "venue", "organiser")}
+        facts["wording_lines"] = [phrases(line) for line in facts["wording"].split("\n")]  # (a TOML """…""" keeps its breaks)
         return facts
 
     def _render(self, template: str, **values):
@@ -280,10 +282,13 @@ class KitRenderer(Renderer):
         document = self._render("kit/certificates.html", facts=facts, people=names, landscape=landscape,
                                 width=width, height=height, honorific=s["honorific"], signatory=s["signatory"] or "",
                                 signatory_title=s["signatory_title"] or "", seal=_data_url(s["seal"]))
-        if len(document.pages) != len(people) + 1:
+        anchors = document.pages[0].anchors  # (left, top, right, bottom) of the elements with an id, in px
+        below = min(anchors[name][1] for name in ("issued", "signed") if name in anchors)
+        if anchors["text-end"][3] > below - 5 * PX_PER_MM:  # the wording and the facts would run into the date or signatory
             from generator.errors import Diagnostic
+            from generator.settings import SETTINGS_FILE
 
-            raise PrintgenError.of(Diagnostic("printgen.toml", None, "kit.wording",
+            raise PrintgenError.of(Diagnostic(SETTINGS_FILE, None, "kit.wording",
                                               _("the certificate's text does not fit one page; shorten the wording or the venue")))
         return stamped_pdf(document, [(0, 1 + i) for i in range(len(people))]), len(people)
 
