@@ -48,6 +48,11 @@ class BadgeSize:
         return min(self.width_mm / 90, self.height_mm / 55)
 
     @property
+    def content_top_mm(self) -> float:
+        """Where the furigana starts: the 90 × 55 layout, scaled, centred in a taller card."""
+        return 15 * self.scale + (self.height_mm - 55 * self.scale) / 2
+
+    @property
     def label(self) -> str:
         return f"{self.width_mm:g} × {self.height_mm:g} mm"
 
