@@ -24,7 +24,7 @@ from typing import Any, Callable
 from generator import __version__
 from generator.content import CONTENT_FILES, load_content
 from generator.errors import PrintgenError
-from generator.fonts import FACES, PROJECT_DIR
+from generator.fonts import FACES, FONTS_DIR, PROJECT_DIR
 from generator.model import POINT_MARKERS, Content
 from generator.render import Artifact, Renderer
 from generator.settings import Project
@@ -85,7 +85,9 @@ def build(
     the content lacks a part it needs. Raises :class:`PrintgenError` with every material's
     problems when any fails (then no file is written).
     """
-    wanted = renderers(project, only, options)
+    wanted, unset = _configured(renderers(project, only, options))
+    for note in unset:
+        on_note(note)
     with OutputWriter(out_dir, on_wait=on_wait) as writer:  # one run at a time in the folder
         manifest = _read_manifest(out_dir)
         common = common_inputs()
@@ -130,8 +132,17 @@ def check(project: Project, *, jobs: int = 1) -> tuple[Content, list[str]]:
         except ContentError as more:
             raise PrintgenError.of(*exc.diagnostics, *more.diagnostics) from None
         raise
+    wanted, unset = _configured(wanted)
     content, _results, notes = _render(project, wanted, jobs)
-    return content, notes
+    return content, unset + notes
+
+
+def _configured(wanted: list[Renderer]) -> tuple[list[Renderer], list[str]]:
+    """The renderers that have what they need in their settings, and a note on each of the
+    others (:meth:`Renderer.not_made`: the kit without a roster)."""
+    reasons = {r.name: r.not_made() for r in wanted}
+    notes = [_("{name}: not made: {reason}").format(name=name, reason=reason) for name, reason in reasons.items() if reason]
+    return [r for r in wanted if not reasons[r.name]], notes
 
 
 def _render(project: Project, todo: list[Renderer], jobs: int, progress: Callable[[str], None] = lambda _: None):
@@ -211,7 +222,8 @@ def _render_task(renderer: Renderer, content: Content, fonts_dir: Path) -> tuple
     from generator.fonts import use_subsets
 
     start = time.perf_counter()
-    use_subsets(fonts_dir)
+    # Text from outside the content (a roster) is set in the whole fonts: no subset made of it is cached.
+    use_subsets(FONTS_DIR if renderer.private_text else fonts_dir)
     try:
         artifacts = renderer.render(content)
     except PrintgenError as exc:  # for the user: its message (it goes back as text)

@@ -172,8 +172,10 @@ def _run_build(content_dir: Path, out_dir: Path, *, only=(), options=None, force
         on_note=say,
     )
     folders: dict[Path, int] = {}
+    whole = {item.material for item in written if "/" not in item.artifact.name}
     for item in written:
-        if "/" in item.artifact.name:  # one file per page (cards --split): summed up below
+        # a file per page beside the whole (cards --split): summed up below; the kit's files are listed
+        if "/" in item.artifact.name and item.material in whole:
             folder = item.path.parent
             folders[folder] = folders.get(folder, 0) + 1
         else:
@@ -249,9 +251,19 @@ def watch(content_dir: Path, out_dir: Path, interval: float) -> None:
 
     project = _project(content_dir)
 
+    def option_files() -> list[Path]:
+        """The files printgen.toml names (the kit's roster, a deck template): saving one rebuilds too."""
+        from generator.settings import load_settings
+
+        try:
+            tables = load_settings(project.settings_path, REGISTRY)
+        except PrintgenError:  # (said by the build)
+            return []
+        return [value for table in tables.values() for value in table.values() if isinstance(value, Path)]
+
     def stamp() -> dict:
         files = [p for folder in (content_dir, TEMPLATES_DIR) for p in folder.rglob("*") if p.is_file()]
-        return {p: p.stat().st_mtime_ns for p in (*files, project.settings_path) if p.is_file()}
+        return {p: p.stat().st_mtime_ns for p in (*files, project.settings_path, *option_files()) if p.is_file()}
 
     seen = None
     say(_("watching {folder}/, templates/ and printgen.toml (Ctrl+C stops)").format(folder=content_dir))
@@ -310,7 +322,8 @@ def _click_option(option: Option) -> click.Option:
 
 def _check_combination(cls: type[Renderer], content_dir: Path, given: dict) -> None:
     """The renderer's cross-option check on printgen.toml's values with the command line's
-    over them: a bad combination is a usage error naming the option (exit 2)."""
+    over them: a bad combination, or settings it cannot be made with, is a usage error naming
+    the option (exit 2)."""
     from generator.settings import load_settings
 
     table = load_settings(_project(content_dir).settings_path, REGISTRY).get(cls.name, {})
@@ -320,6 +333,9 @@ def _check_combination(cls: type[Renderer], content_dir: Path, given: dict) -> N
     except OptionError as exc:
         option = next((o for o in cls.options if o.name == exc.option), None)
         raise click.UsageError(f"{option.flag}: {exc}" if option else str(exc)) from None
+    reason = cls(settings).not_made()  # (`build` skips it with a note; asked for by name, it is a mistake)
+    if reason:
+        raise click.UsageError(reason)
 
 
 def _material_command(cls: type[Renderer]) -> click.Command:

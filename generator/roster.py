@@ -20,6 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from generator.errors import ContentError, Diagnostic
 from generator.i18n import _
@@ -37,6 +38,9 @@ HEADER_ROWS = 5  # the header is looked for in the first rows (a title row or tw
 MAX_ROSTER_BYTES = 20_000_000
 MAX_CELL_CHARS = 100
 _KANA = re.compile(r"[\u3041-\u3096\u30a1-\u30fa\u30fc\u30fb\u309d\u309e\u30fd\u30fe\s・ー－-]+")
+
+
+RowCheck = Callable[[dict[str, str]], list[tuple[str, str]]]
 
 
 @dataclass(frozen=True)
@@ -60,8 +64,12 @@ class Roster:
     digest: str
 
 
-def read_roster(path: Path, sheet: str | None = None) -> Roster:
-    """The roster in ``path`` (.csv or .xlsx); raises :class:`ContentError` with every problem."""
+def read_roster(path: Path, sheet: str | None = None, check: RowCheck | None = None) -> Roster:
+    """The roster in ``path`` (.csv or .xlsx); raises :class:`ContentError` with every problem.
+
+    ``check(values)``: more problems of one row (``values``: field -> text, as
+    :class:`Participant` holds them), as ``(field, message)`` pairs: what a material cannot
+    print (a name too long for its badge), reported with the rows' other problems."""
     from generator.content import display_path
 
     path = Path(path)
@@ -86,7 +94,7 @@ def read_roster(path: Path, sheet: str | None = None) -> Roster:
         raise fail(_("an old Excel file (.xls); save it from Excel as .xlsx or as CSV"))
     else:
         rows = _csv_rows(data, fail)
-    return _participants(rows, shown, hashlib.sha256(data).hexdigest(), fail)
+    return _participants(rows, shown, hashlib.sha256(data).hexdigest(), fail, check)
 
 
 def _csv_rows(data: bytes, fail) -> list[list[str]]:
@@ -132,7 +140,7 @@ def _header_key(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
 
 
-def _participants(rows: list[list[str]], shown: str, digest: str, fail) -> Roster:
+def _participants(rows: list[list[str]], shown: str, digest: str, fail, check: RowCheck | None = None) -> Roster:
     from generator.content import nfc
     from generator.fonts import check_glyphs
 
@@ -175,6 +183,9 @@ def _participants(rows: list[list[str]], shown: str, digest: str, fail) -> Roste
             problem("furigana", _("'{value}' is not kana; write the reading in hiragana or katakana").format(value=furigana))
         for field, value in values.items():
             problems += check_glyphs([(value, shown, offset, labels.get(field, field))])
+        if check is not None and name:
+            for field, message in check(values):
+                problem(field, message)
         key = (name, furigana, values.get("affiliation", ""))
         if name and key in seen:
             problem("name", _("the same person as in row {row} (same name, furigana and affiliation)").format(row=seen[key]))

@@ -113,3 +113,26 @@ def pdf_font_names(path: Path) -> set[str]:
 def squeeze(text: str) -> str:
     """Text with all white space removed, for comparing Japanese text across line breaks."""
     return "".join(text.split())
+
+
+def roster_csv(rows) -> str:
+    """``rows`` (lists of strings) as CSV text, with Excel's line ends."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    return out.getvalue()
+
+
+def roster_xlsx(path: Path, rows, sheet: str | None = None) -> Path:
+    """``rows`` as an Excel workbook at ``path`` (numbers typed as numbers, empty cells empty)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    if sheet:
+        book.active.title = sheet
+    for row in rows:
+        book.active.append([int(v) if v.isdigit() else (v or None) for v in row])
+    book.save(path)
+    return path

@@ -145,7 +145,7 @@ def test_a_material_command_and_build_share_the_incremental_build(project):
     ('[cards]\npapr = "A4"\n', ["printgen.toml:2: error: cards.papr: unknown option; did you mean 'paper'? "
                                 "(the options of [cards] are: paper, landscape, bleed, crop_marks, print_shop, theme, sheet, split)"]),
     ('[crads]\npaper = "A4"\n', ["printgen.toml:1: error: crads: unknown material; did you mean 'cards'? "
-                                 "(the tables are: [handout], [cards], [poster], [deck])"]),
+                                 "(the tables are: [handout], [cards], [poster], [deck], [kit])"]),
     ('[poster]\nbleed = nan\nlandscape = "yes"\n', [
         "printgen.toml:2: error: poster.bleed: expected a number from 0 to 20, found nan",
         "printgen.toml:3: error: poster.landscape: expected true or false, found 'yes'"]),

@@ -79,10 +79,10 @@ def test_failed_build_leaves_previous_files(project):
 def test_only_accepts_the_registered_material_names():
     from generator.render import load_renderers
 
-    assert list(load_renderers()) == ["handout", "cards", "poster", "deck"]
+    assert list(load_renderers()) == ["handout", "cards", "poster", "deck", "kit"]
     result = run_printgen("build", "--only", "flyer")
     assert result.exit_code == 2
-    assert "Invalid value for '--only': 'flyer' is not one of 'handout', 'cards', 'poster', 'deck'." in result.stderr
+    assert "Invalid value for '--only': 'flyer' is not one of 'handout', 'cards', 'poster', 'deck', 'kit'." in result.stderr
 
 
 @pytest.mark.parametrize("files", [

@@ -3,10 +3,9 @@ row named at once."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 import pytest
+
+from helpers import roster_csv, roster_xlsx
 
 ROWS = [
     ["令和8年度 主任介護支援専門員研修 受講者名簿"],  # a title row above the header
@@ -21,30 +20,13 @@ ROWS = [
 ]
 
 
-def _csv(rows) -> str:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(rows)
-    return out.getvalue()
-
-
-def _xlsx(path, rows):
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    sheet = book.active
-    for row in rows:
-        sheet.append([int(v) if v.isdigit() else (v or None) for v in row])
-    book.save(path)
-    return path
-
-
 @pytest.mark.parametrize("encoding", ["cp932", "utf-8", "utf-8-sig"])
 def test_csv_in_each_encoding_and_xlsx_give_the_same_participants(tmp_path, encoding):
     from generator.roster import read_roster
 
-    (tmp_path / "roster.csv").write_bytes(_csv(ROWS).encode(encoding))
+    (tmp_path / "roster.csv").write_bytes(roster_csv(ROWS).encode(encoding))
     from_csv = read_roster(tmp_path / "roster.csv")
-    from_xlsx = read_roster(_xlsx(tmp_path / "roster.xlsx", ROWS))
+    from_xlsx = read_roster(roster_xlsx(tmp_path / "roster.xlsx", ROWS))
     assert from_csv.participants == from_xlsx.participants
     assert [p.name for p in from_csv.participants] == ["髙橋 花子", "山﨑 太郎", "佐藤 一郎", "鈴木 次郎", "田中 三恵"]
     assert from_csv.participants[0].row == 4 and from_csv.participants[3].row == 8
@@ -63,7 +45,7 @@ def test_every_bad_row_is_named_at_once(tmp_path):
         ["4", "鈴木 次郎", "すずき じろう", "○○", "", ""],
         ["5", "鈴木 次郎", "すずき じろう", "○○", "", ""],  # the same person again
     ]
-    (tmp_path / "roster.csv").write_bytes(_csv(rows).encode("utf-8"))
+    (tmp_path / "roster.csv").write_bytes(roster_csv(rows).encode("utf-8"))
     with pytest.raises(ContentError) as raised:
         read_roster(tmp_path / "roster.csv")
     path = tmp_path / "roster.csv"

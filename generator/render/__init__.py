@@ -56,8 +56,10 @@ class Option:
     """One option of a renderer, declared once for the command line and printgen.toml.
 
     ``kind``: ``"choice"`` (one of ``choices``, any case), ``"flag"`` (true/false),
-    ``"number"`` (a finite number in ``low``…``high``) or ``"file"`` (an existing file; in
-    printgen.toml relative to the file's folder). ``default`` is used when neither gives one.
+    ``"number"`` (a finite number in ``low``…``high``), ``"file"`` (an existing file; in
+    printgen.toml relative to the file's folder) or ``"text"`` (a string of at most ``high``
+    characters, NFC, no control characters but line breaks). ``default`` is used when neither
+    gives one.
     """
 
     name: str  # the key in printgen.toml; on the command line --name with - for _
@@ -103,6 +105,19 @@ class Option:
             if not path.is_file():
                 raise OptionError((_("file '{value}' not found") if not path.exists() else _("'{value}' is not a file")).format(value=value))
             return path
+        if self.kind == "text":
+            if not isinstance(value, str):
+                raise OptionError(_("expected text in quotes, found {found}").format(found=_shown(value)))
+            import unicodedata
+
+            most = int(self.high or 1000)
+            text = unicodedata.normalize("NFC", value.replace("\r\n", "\n"))
+            if len(text) > most:
+                raise OptionError(_("too long ({chars} characters); at most {most}").format(chars=len(text), most=most))
+            bad = next((c for c in text if unicodedata.category(c) == "Cc" and c != "\n"), None)
+            if bad is not None:
+                raise OptionError(_("a control character (U+{code:04X}) in the text; remove it").format(code=ord(bad)))
+            return text
         raise TypeError(f"unknown option kind {self.kind!r}")
 
 
@@ -136,6 +151,10 @@ class Renderer:
     # The parts of the content this material cannot be made without ("messages", "viewpoints",
     # "introduction", "encouragement"): the build skips it, with a note, when one is left out.
     requires: ClassVar[tuple[str, ...]] = ()
+    # True for a material that prints text from outside the content (a roster's names): it is
+    # rendered with the whole bundled fonts, never with the content's cached font subsets, so
+    # nothing derived from that text is kept in printgen's cache (see docs/kit.md).
+    private_text: ClassVar[bool] = False
 
     def __init__(self, settings: dict[str, Any] | None = None):
         given = dict(settings or {})
@@ -149,6 +168,11 @@ class Renderer:
         """Refuse a combination of option values (each already converted; missing ones are
         their defaults): raise :class:`OptionError` naming the option to change. The command
         line (exit 2) and printgen.toml (file:line) call it before anything renders."""
+
+    def not_made(self) -> str | None:
+        """Why this material is not made with its settings (the kit without a roster), or
+        None. ``build`` skips it with this note; the material's own command refuses to run."""
+        return None
 
     def render(self, content: Content) -> list[Artifact]:
         """The files of this material."""
