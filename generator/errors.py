@@ -24,12 +24,17 @@ class Diagnostic:
     key: str
     message: str
     severity: str = "error"
+    # A spreadsheet's row rather than a text file's line: printed as people who keep rosters in
+    # Excel read it, ``名簿.xlsx: 行 12: 氏名: …`` (``roster.xlsx: row 12: 氏名: …``).
+    row: bool = False
 
     def __str__(self) -> str:
         from generator.i18n import _, language
 
-        where = self.path if self.line is None else f"{self.path}:{self.line}"
         key = _japanese_key(self.key) if language() == "ja" else self.key
+        if self.row and self.line is not None:
+            return f"{self.path}: " + _("row {number}").format(number=self.line) + f": {key}: {self.message}"
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
         severity = {"error": _("error"), "warning": _("warning"), "note": _("note")}.get(self.severity, self.severity)
         return f"{where}: {severity}: {key}: {self.message}"
 

@@ -423,6 +423,12 @@ def use_subsets(folder: Path) -> None:
     use_bundled_fonts_only()
 
 
+def wakan_available() -> bool:
+    """Whether the fonts in use draw 和欧間 (:data:`WAKAN_FEATURES`): the subsets do, the whole
+    fonts in fonts/ (a material printing a roster's names) do not."""
+    return _render_font_dir is not None and _render_font_dir != FONTS_DIR
+
+
 def use_bundled_fonts_only() -> None:
     """Make fontconfig (and so Pango and WeasyPrint) see only the bundled fonts.
 

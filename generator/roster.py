@@ -18,7 +18,7 @@ import hashlib
 import io
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -76,7 +76,7 @@ def read_roster(path: Path, sheet: str | None = None, check: RowCheck | None = N
     shown = display_path(path)
 
     def fail(message: str, line: int | None = None, key: str = "file") -> ContentError:
-        return ContentError([Diagnostic(shown, line, key, message)])
+        return ContentError([Diagnostic(shown, line, key, message, row=True)])
 
     try:
         if not path.is_file():
@@ -170,7 +170,7 @@ def _participants(rows: list[list[str]], shown: str, digest: str, fail, check: R
         before = len(problems)
 
         def problem(field: str, message: str) -> None:
-            problems.append(Diagnostic(shown, offset, labels.get(field, field), message))
+            problems.append(Diagnostic(shown, offset, labels.get(field, field), message, row=True))
 
         name = values.get("name", "")
         if not name:
@@ -182,7 +182,7 @@ def _participants(rows: list[list[str]], shown: str, digest: str, fail, check: R
         if furigana and not _KANA.fullmatch(furigana):
             problem("furigana", _("'{value}' is not kana; write the reading in hiragana or katakana").format(value=furigana))
         for field, value in values.items():
-            problems += check_glyphs([(value, shown, offset, labels.get(field, field))])
+            problems += [replace(d, row=True) for d in check_glyphs([(value, shown, offset, labels.get(field, field))])]
         if check is not None and name:
             for field, message in check(values):
                 problem(field, message)

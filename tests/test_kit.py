@@ -175,16 +175,16 @@ def test_every_bad_row_is_named_at_once_and_nothing_is_written(tmp_path):
     assert result.exit_code == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.splitlines() == [
-        "roster.csv:2: error: 氏名: the name is empty",
-        "roster.csv:3: error: ふりがな: 'Yamazaki' is not kana; write the reading in hiragana or katakana",
-        "roster.csv:4: error: 氏名: character '𠮷' (U+20BB7 CJK UNIFIED IDEOGRAPH-20BB7) is not in the bundled fonts "
+        "roster.csv: row 2: 氏名: the name is empty",
+        "roster.csv: row 3: ふりがな: 'Yamazaki' is not kana; write the reading in hiragana or katakana",
+        "roster.csv: row 4: 氏名: character '𠮷' (U+20BB7 CJK UNIFIED IDEOGRAPH-20BB7) is not in the bundled fonts "
         "(BIZ UDGothic, BIZ UDMincho, BIZ UDPGothic); replace it or remove it",
-        "roster.csv:5: error: 氏名: character '😀' (U+1F600 GRINNING FACE) is not in the bundled fonts "
+        "roster.csv: row 5: 氏名: character '😀' (U+1F600 GRINNING FACE) is not in the bundled fonts "
         "(BIZ UDGothic, BIZ UDMincho, BIZ UDPGothic); replace it or remove it",
-        "roster.csv:6: error: 氏名: too long to fit the name badge (90 × 55 mm) even at 12 pt (28 characters); shorten it",
-        "roster.csv:7: error: ふりがな: too long to fit the name badge (90 × 55 mm) even at 6 pt (42 characters); shorten it",
-        "roster.csv:9: error: 氏名: the same person as in row 8 (same name, furigana and affiliation)",
-        "roster.csv:10: error: 氏名: the variation sequence '\U000E0102' (U+E0102 VARIATION SELECTOR-19) after '葛' "
+        "roster.csv: row 6: 氏名: too long to fit the name badge (90 × 55 mm) even at 12 pt (28 characters); shorten it",
+        "roster.csv: row 7: ふりがな: too long to fit the name badge (90 × 55 mm) even at 6 pt (42 characters); shorten it",
+        "roster.csv: row 9: 氏名: the same person as in row 8 (same name, furigana and affiliation)",
+        "roster.csv: row 10: 氏名: the variation sequence '\U000E0102' (U+E0102 VARIATION SELECTOR-19) after '葛' "
         "(U+845B CJK UNIFIED IDEOGRAPH-845B) is not in the bundled fonts (the variant glyph is missing); remove the selector",
     ]
     assert snapshot(tmp_path / "out") == before
@@ -240,3 +240,13 @@ def test_landscape_certificates_with_a_seal_and_a_name_with_an_ivs(tmp_path):
     assert result.exit_code == 0, result.stderr
     assert pdf_page_sizes(tmp_path / "out" / "kit" / "certificates.pdf") == [(841.89, 595.28)] * 2
     assert "葛\U000E0100西次郎" in _texts(tmp_path / "out" / "kit" / "certificates.pdf")[1]
+
+
+def test_the_worksheets_are_set_as_the_handouts(kit):
+    """The kit's worksheet pages are the handout's worksheet, composed for the same columns:
+    nothing crosses the text block, justified lines are flush, no widow (the audit)."""
+    import audit_composition
+
+    folder, _cache, _result = kit
+    result = audit_composition.audit(folder / "out-csv" / "kit" / "worksheets.pdf", paper="A4")
+    assert not any(result["total"].values()), result["faults"]

@@ -50,11 +50,11 @@ def test_every_bad_row_is_named_at_once(tmp_path):
         read_roster(tmp_path / "roster.csv")
     path = tmp_path / "roster.csv"
     assert raised.value.format_message().splitlines() == [
-        f"{path}:4: error: 氏名: the name is empty",
-        f"{path}:5: error: ふりがな: 'Yamasaki' is not kana; write the reading in hiragana or katakana",
-        f"{path}:6: error: 氏名: character '😀' (U+1F600 GRINNING FACE) is not in the bundled fonts "
+        f"{path}: row 4: 氏名: the name is empty",
+        f"{path}: row 5: ふりがな: 'Yamasaki' is not kana; write the reading in hiragana or katakana",
+        f"{path}: row 6: 氏名: character '😀' (U+1F600 GRINNING FACE) is not in the bundled fonts "
         "(BIZ UDGothic, BIZ UDMincho, BIZ UDPGothic); replace it or remove it",
-        f"{path}:8: error: 氏名: the same person as in row 7 (same name, furigana and affiliation)",
+        f"{path}: row 8: 氏名: the same person as in row 7 (same name, furigana and affiliation)",
     ]
 
 

@@ -30,6 +30,7 @@ spaces described above; margins and letter spacing are markup only.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import functools
 import re
 import unicodedata
@@ -79,6 +80,7 @@ class Column:
     # The cost of a break inside a phrase (BudouX, :func:`generator.render.phrases.phrases`):
     # ``None``: none (running text breaks between any two characters); ``math.inf``: never.
     phrase_break: float | None = None
+    wakan: bool = True  # 和欧間 (the font subsets' stylistic sets draw it; the whole fonts cannot)
 
 
 @dataclass
@@ -128,7 +130,7 @@ def _kind(char: str) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def _units(text: str, face: Face, size: float) -> tuple[tuple, ...]:
+def _units(text: str, face: Face, size: float, wakan: bool = True) -> tuple[tuple, ...]:
     """``text`` as units (as plain tuples, cached), with 約物 pairs, 和欧間 and break rules set."""
     metrics = font_metrics(face)
     em = size
@@ -170,9 +172,9 @@ def _units(text: str, face: Face, size: float) -> tuple[tuple, ...]:
                 u.trim_before = half
             # 和欧間
             a, b = prev.text[0], u.text[0]
-            if is_japanese(a) and b in WAKAN_CHARS:
+            if wakan and is_japanese(a) and b in WAKAN_CHARS:
                 u.gap_before = True
-            elif a in WAKAN_CHARS and is_japanese(b):
+            elif wakan and a in WAKAN_CHARS and is_japanese(b):
                 prev.gap_after = True
             # where justification may add space: not inside a Latin word, not after an opening
             # bracket, not before closing punctuation
@@ -211,8 +213,10 @@ def _quotes(us: list[Unit]) -> None:
                 u.kind = "close"
 
 
-def units(text: str, face: Face, size: float) -> list[Unit]:
-    return [Unit(*t) for t in _units(text, face, size)]
+def units(text: str, face: Face, size: float, wakan: bool = True) -> list[Unit]:
+    """``text`` as units for ``face`` at ``size`` pt; ``wakan=False``: no 和欧間 (the whole
+    fonts are in use, which lack the stylistic sets that draw it)."""
+    return [Unit(*t) for t in _units(text, face, size, wakan)]
 
 
 def _line_width(line: list[Unit], em: float) -> float:
@@ -244,7 +248,7 @@ def set_lines(text: str, column: Column) -> list[Line]:
     :class:`TextTooWide` when a run that cannot be broken is wider than the column."""
     lines: list[Line] = []
     for part in str(text).split("\n"):
-        lines += _paragraph(units(part, column.face, column.size), column, str(text))
+        lines += _paragraph(units(part, column.face, column.size, column.wakan), column, str(text))
     return lines
 
 
@@ -477,9 +481,9 @@ def _mark(lines: list[Line], count: int, css: str) -> None:
             count -= len(u.text)
 
 
-def line_width(text: str, face: Face, size: float) -> float:
+def line_width(text: str, face: Face, size: float, wakan: bool = True) -> float:
     """The width of ``text`` set as one line (約物, 和欧間, line-end punctuation half width)."""
-    return _line_width(units(text, face, size), size)
+    return _line_width(units(text, face, size, wakan), size)
 
 
 def compose_lines(lines: list[str], face: Face, size: float, block: bool = True) -> Markup:
@@ -497,13 +501,13 @@ def headline(text: str, column: Column, max_lines: int | None = None, prefix: st
     from generator.render.phrases import balance
 
     width = column.width - column.indent * column.size
-    measure = functools.partial(line_width, face=column.face, size=column.size)
+    measure = functools.partial(line_width, face=column.face, size=column.size, wakan=column.wakan)
     lines = balance(prefix + str(text), width, measure, max_lines)
     if lines is None:  # a narrow column: BudouX's phrases as they are, 「と｜して」 included
         lines = balance(prefix + str(text), width, measure, max_lines, strict=False)
     if lines is None:
-        return compose(text, Column(column.face, column.size, column.width, column.indent, justify=False), prefix, prefix_class)
-    set_ = [Line(units(line, column.face, column.size), last=True) for line in lines]
+        return compose(text, dataclasses.replace(column, justify=False), prefix, prefix_class)
+    set_ = [Line(units(line, column.face, column.size, column.wakan), last=True) for line in lines]
     _mark(set_, len(prefix), prefix_class)
     return Markup("".join(line_html(line, column.size) for line in set_))
 
@@ -536,12 +540,12 @@ def hanging(text: str, column: Column, marker: str, marker_class: str, hang: flo
     if heading:
         from generator.render.phrases import balance
 
-        measure = functools.partial(line_width, face=column.face, size=column.size)
+        measure = functools.partial(line_width, face=column.face, size=column.size, wakan=column.wakan)
         broken = balance(str(text), column.width, measure) or balance(str(text), column.width, measure, strict=False)
-        lines = [Line(units(b, column.face, column.size), last=True) for b in broken] if broken \
-            else set_lines(text, Column(column.face, column.size, column.width, justify=False))
+        lines = [Line(units(b, column.face, column.size, column.wakan), last=True) for b in broken] if broken \
+            else set_lines(text, dataclasses.replace(column, indent=0.0, justify=False))
     else:
-        lines = set_lines(text, Column(column.face, column.size, column.width, justify=column.justify))
+        lines = set_lines(text, dataclasses.replace(column, indent=0.0))
     lines[0].units.insert(0, Unit(str(marker), hang, "other", spread_after=False, break_before=False, css=marker_class))
     return Markup("".join(line_html(line, column.size, -hang if n == 0 else 0.0) for n, line in enumerate(lines)))
 

@@ -6,6 +6,7 @@ picks the worksheet questions out of the content and hands the model to the temp
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -94,7 +95,7 @@ class Layout:
     def __init__(self, paper: Paper, heads: tuple[str, ...] = ()):
         """``heads``: the overview's row heads (「1.利用者・家族との関係において、…」): its first
         column is made wide enough for the widest phrase of any of them."""
-        from generator.fonts import FACES
+        from generator.fonts import FACES, wakan_available
         from generator.render.compose import line_width
         from generator.render.phrases import phrases
 
@@ -136,7 +137,7 @@ class Layout:
         lead_text, box_text = whole(full - 8 * mm, 0.95 * rem), whole(full - 8 * mm, rem)
         quote_text = whole(full - 6 * mm - 2, rem)
         self.lead_pad, self.box_pad, self.quote_pad = (full - lead_text) / 2, (full - box_text) / 2, (full - 2 - quote_text) / 2
-        c = Column
+        c = functools.partial(Column, wakan=wakan_available())
         self.columns = {
             "body": c(mincho, rem, full, indent=1),
             "plain": c(mincho, rem, full),
