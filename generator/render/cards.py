@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.errors import Diagnostic, PrintgenError
+from generator.render.compose import WIDOW_LETTERS, is_letter
 from generator.model import Content, Text
 from generator.render import Artifact, Option, OptionError, register
 from generator.render.sheet import (
@@ -93,6 +94,7 @@ class CardLayout:
         self.sheet = sheet
         k = self.k = sheet.scale(REFERENCE)
         self.loose: set[int] = set()  # cards whose running text may break inside a phrase (see types())
+        self.widows: set[int] = set()  # cards whose headline may end on a widow (see largest())
         inset = sheet.inset  # the office margin (0 with bleed): nothing printed there
         mm = PT_PER_MM
         # Proportional margins (A3: 20 mm), but never less than 4 mm inside the office margin.
@@ -166,9 +168,12 @@ class CardLayout:
         self.kicker_type(card)  # a kicker too long is named before any fitting
         max_lines = LIMITS[card.kind][2]
         t = largest_fit(lambda t: t if self.place(card, *self.types(card, t), max_lines) is not None else None)
-        if t is None:  # not with words whole: a word may break (「ケアマネジメ／ント」) rather than not fit
-            self.loose.add(card.number)
-            t = largest_fit(lambda t: t if self.place(card, *self.types(card, t), max_lines) is not None else None)
+        # Rather than not fit at all: a word of the text may break (「ケアマネジメ／ント」), and
+        # then the headline may end on a widow (「育つ！」 alone).
+        for relaxed in (self.loose, self.widows):
+            if t is None:
+                relaxed.add(card.number)
+                t = largest_fit(lambda t: t if self.place(card, *self.types(card, t), max_lines) is not None else None)
         if t is None:
             raise self.does_not_fit(card, *self.types(card, 0.0), max_lines)
         return t
@@ -215,6 +220,8 @@ class CardLayout:
         lines = head.balance(card.headline, w - 1, max_lines)
         if lines is None:
             return None
+        if len(lines) > 1 and card.number not in self.widows and sum(map(is_letter, lines[-1])) < WIDOW_LETTERS:
+            return None  # a headline's widow: a size smaller, on fewer or fuller lines
         bar_w, bar_h = 40 * PT_PER_MM * k, 2.2 * PT_PER_MM * k
         gap_above, gap_below = 0.55 * head.size, 0.9 * body.size if card.kind != "words" else 0.55 * head.size
         blocks: list[tuple[float, list]] = []  # (height, pieces placed at y = 0)
