@@ -125,3 +125,13 @@ def test_right_quotes_used_both_ways_pair_up():
     assert quotes == [("quote-open", 0), ("close", EM / 2), ("quote-open", 0), ("close", 0)]
     after_open = [us[i + 1].break_before for i, u in enumerate(us) if u.kind == "quote-open"]
     assert after_open == [False, False]
+
+
+def test_a_url_breaks_after_a_slash_or_dot_and_a_long_word_does_not():
+    url = "https://www.mhlw.go.jp/stf/seisakunitsuite/bunya/hukushi_kaigo/kaigo_koureisha/index.html"
+    lines = set_lines("詳しくは" + url + "をご覧ください。", Column(MINCHO, EM, 20 * EM))
+    assert "".join(map(text_of, lines)) == "詳しくは" + url + "をご覧ください。"
+    assert all(text_of(line)[-1] in "/.-_?&=#" or line is lines[-1] or not text_of(line)[-1].isascii()
+               for line in lines), [text_of(line) for line in lines]
+    with pytest.raises(TextTooWide):
+        set_lines("x" * 60, Column(MINCHO, EM, 20 * EM))

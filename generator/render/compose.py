@@ -190,8 +190,28 @@ def _units(text: str, face: Face, size: float, wakan: bool = True) -> tuple[tupl
             ) or prev.kind == "space"
             if u.kind == "space":
                 u.break_before = False  # a space stays at the end of the line before
+    _break_long_runs(units)
     return tuple((u.text, u.advance, u.kind, u.trim_before, u.trim_after, u.gap_before, u.gap_after,
                   u.spread_after, u.break_before) for u in units)
+
+
+# A Latin run this long (an address, a URL) may break after one of URL_BREAKS, as URLs are
+# broken in print; a shorter word never breaks, and a long run without them is too wide.
+LONG_RUN = 20
+URL_BREAKS = frozenset("/.-_?&=#")
+
+
+def _break_long_runs(us: list[Unit]) -> None:
+    start = 0
+    while start < len(us):
+        end = start
+        while end < len(us) and us[end].kind == "latin":
+            end += 1
+        if end - start > LONG_RUN:
+            for k in range(start + 1, end):
+                if us[k - 1].text in URL_BREAKS and us[k].text not in URL_BREAKS:
+                    us[k].break_before = True
+        start = end + 1
 
 
 # Right quotation marks: full width in BIZ UD, the glyph in the left half. Japanese text (the
