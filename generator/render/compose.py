@@ -4,24 +4,26 @@ WeasyPrint (through Pango) follows kinsoku but cannot justify Japanese (only spa
 adjusts no punctuation (約物) and adds no 和欧間 space. So a paragraph is set here, with the
 fonts' own advance widths (:mod:`generator.render.measure`), the way JLReq (W3C "Requirements
 for Japanese Text Layout") and JIS X 4051 describe, and handed to WeasyPrint as one block per
-line that it only places (``white-space: nowrap``):
+line that it only places (``white-space: nowrap``; ragged big type: lines of one preformatted box):
 
 - **Line breaks** anywhere between two Japanese characters except where kinsoku forbids it
-  (:data:`~generator.render.measure.NO_LINE_START` / ``NO_LINE_END``), never inside a Latin word,
-  a date (令和3年3月) or a run of ……/――; at spaces.
-- **約物**: a closing bracket, comma or full stop followed by another bracket or punctuation
-  loses its trailing half em (「）、」 「。」」), an opening bracket after an opening bracket its
-  leading half; closing punctuation at a line end is set half width (行末の句読点・終わり括弧を二分);
-  a space next to full-width punctuation or between two Japanese characters is not printed.
+  (:data:`~generator.render.measure.NO_LINE_START` / ``NO_LINE_END``), never inside a Latin word
+  (a URL longer than :data:`LONG_RUN` after / . - …), a number and its counter (令和3年, 16の)
+  or a run of ……/――; at spaces. Big type may prefer phrase boundaries (``Column.phrase_break``).
+- **約物**: a closing bracket, comma, full stop or closing quote followed by another bracket or
+  punctuation loses its trailing half em (「）、」 「。」」), an opening bracket after an opening
+  bracket its leading half; closing punctuation at a line end is set half width
+  (行末の句読点・終わり括弧を二分); a space next to full-width punctuation is not printed.
 - **和欧間**: a quarter em between kana/kanji and Latin letters or digits, drawn by the font
   subsets' stylistic sets (see :mod:`generator.render.typeset`), never at a line's start or end.
-- **Justification**: a line is filled greedily; when the next unit overflows it, the line
-  either takes it by compressing the trailing half of its commas and closing brackets (追い込み)
-  or leaves it for the next line and spreads its slack between characters (追い出し), whichever
-  moves fewer points. Slack never goes inside a Latin word, after an opening bracket or before
-  closing punctuation. The last line of a paragraph is set flush left.
+- **Justification**: the breaks of a whole paragraph are chosen together (:func:`_paragraph`):
+  the fewest lines, then the least adjustment, where a line either takes one more unit by
+  compressing the trailing half of its commas and closing brackets (追い込み) or spreads its
+  slack between characters (追い出し). Slack never goes inside a Latin word, after an opening
+  bracket or before closing punctuation. The last line of a paragraph is set flush left.
 - **No widows**: the last line keeps at least :data:`WIDOW_LETTERS` characters besides
-  punctuation: characters are pushed down from the line before it.
+  punctuation: characters are pushed down from the lines above (a line more only when nothing
+  else helps).
 
 The text is not changed: every character of the content reaches the PDF in order, except the
 spaces described above; margins and letter spacing are markup only.
