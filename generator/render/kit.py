@@ -232,7 +232,7 @@ class KitRenderer(Renderer):
         certificates = self._certificates(people, facts)
         note = ngettext("{count} participant", "{count} participants", len(people)).format(count=len(people))
         if roster.ignored_columns:  # (the roster's headers, never its rows)
-            note += "; " + _("columns not used: {columns}").format(columns=", ".join(roster.ignored_columns))
+            note += _("; columns not used: {columns}").format(columns=", ".join(roster.ignored_columns))
         made = [Artifact("kit/certificates.pdf", *certificates, note=note)]
         for name, make in (("badges", lambda: self._badges(people, facts, badge)), ("signin", lambda: self._signin(people, facts)),
                            ("worksheets", lambda: self._worksheets(people, content))):
