@@ -748,10 +748,22 @@ def _place(shape, box: Box) -> None:
 
 def _paragraph(shape, first: bool):
     """The first paragraph of ``shape``'s text, or a new one after the others, and its ``a:p``
-    element (python-pptx's paragraphs do not hand out their XML; the shape's element does)."""
+    element (python-pptx's paragraphs do not hand out their XML; the shape's element does).
+
+    The paragraph does not hang 、。 past its line end (``hangingPunct="0"``; the default
+    masters, printgen's own included, hang them): PowerPoint and LibreOffice then break its
+    lines where printgen measured them (measure.wrap), and deck.pdf shows the same lines."""
+    from lxml import etree
+
     tf = shape.text_frame
     p = tf.paragraphs[0] if first else tf.add_paragraph()
-    return p, shape.element.findall("p:txBody/a:p", NS)[-1]
+    p_el = shape.element.findall("p:txBody/a:p", NS)[-1]
+    ppr = p_el.find(_a("pPr"))
+    if ppr is None:
+        ppr = etree.Element(_a("pPr"))
+        p_el.insert(0, ppr)
+    ppr.set("hangingPunct", "0")
+    return p, p_el
 
 
 def _prepare_frame(shape, box: Box, own_look: bool) -> None:
