@@ -353,9 +353,15 @@ def test_every_offered_paper_fits_the_bundled_content(content, landscape):
     from generator.render.cards import CARD_PAPERS
     from generator.render.poster import POSTER_PAPERS, PosterLayout
 
+    from generator.render.sheet import TextBlock
+
     for paper in CARD_PAPERS:
         layout = CardLayout(Sheet.from_options(PrintOptions(paper, landscape)), content)
         for card in cards_of(content):
-            layout.fit(card)
+            page = layout.fit(card)
+            # every text inside the safe area (the A6 card's band once set its kicker in the office margin)
+            for piece in page.pieces:
+                if isinstance(piece, TextBlock):
+                    assert piece.y >= layout.safe_margin - 0.01 and piece.x >= layout.safe_margin - 0.01, (paper, card.number, piece.lines)
     for paper in POSTER_PAPERS:
         PosterLayout(Sheet.from_options(PrintOptions(paper, landscape)), content).fit()

@@ -125,13 +125,15 @@ class CardLayout:
         """Background, band with kicker and counter: the same on every card (the footer goes last,
         so the PDF's reading order is band, card, footer)."""
         s, m = self.sheet, self.margin
-        y = (self.band_h - self.label.line) / 2
         kicker = self.kicker_type(card)
+        # centred in the band, but never in the office margin (an A6 card's band is only
+        # 8 mm below it)
+        y, kicker_y = (max((self.band_h - t.line) / 2, self.safe_margin) for t in (self.label, kicker))
         pieces: list[Rect | TextBlock] = [
             *background(s),
             band(s, self.band_h),
             across(s, self.band_h, self.stripe_h, "accent"),
-            TextBlock(m, (self.band_h - kicker.line) / 2, self.width, kicker, (card.kicker,), "band-ink"),
+            TextBlock(m, kicker_y, self.width, kicker, (card.kicker,), "band-ink"),
         ]
         if card.counter:
             pieces.append(TextBlock(m, y, self.width, self.label, (card.counter,), "band-ink", "right"))
