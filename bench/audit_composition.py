@@ -61,8 +61,10 @@ LIST_MARKERS = set("・■□●○◆◇▶▷►※★☆-–•") | set("①�
 BUNDLED = (
     ("handout-A4.pdf", ["handout", "--paper", "A4"]),
     ("handout-B5.pdf", ["handout", "--paper", "B5"]),
+    ("handout-A3.pdf", ["handout", "--paper", "A3"]),
     ("cards-A3.pdf", ["cards", "--paper", "A3"]),
     ("cards-A4.pdf", ["cards", "--paper", "A4"]),
+    ("cards-A6.pdf", ["cards", "--paper", "A6"]),
     ("poster-A2.pdf", ["poster", "--paper", "A2"]),
     ("poster-B2.pdf", ["poster", "--paper", "B2"]),
     ("deck.pdf", ["deck"]),

@@ -135,3 +135,11 @@ def test_a_url_breaks_after_a_slash_or_dot_and_a_long_word_does_not():
                for line in lines), [text_of(line) for line in lines]
     with pytest.raises(TextTooWide):
         set_lines("x" * 60, Column(MINCHO, EM, 20 * EM))
+
+
+def test_a_widow_is_avoided_even_by_a_much_shorter_line():
+    """「…一同 令和3年3月」 one line too long: 「3月」 alone is a widow, so the line before breaks
+    at the space, 5.5 em short of the column (the breaker tries such lines only then)."""
+    column = Column(MINCHO, EM, 20 * EM)
+    lines = set_lines("あ" * 13 + "一同 令和3年3月", column)
+    assert [text_of(line).strip() for line in lines] == ["あ" * 13 + "一同", "令和3年3月"]

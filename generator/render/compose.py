@@ -185,7 +185,7 @@ def _units(text: str, face: Face, size: float, wakan: bool = True) -> tuple[tupl
             # where a line may break
             u.break_before = not (
                 (prev.kind == "latin" and u.kind == "latin")
-                or (b in NO_LINE_START and u.kind != "quote-open") or prev.text[-1] in NO_LINE_END
+                or b in NO_LINE_START or prev.text[-1] in NO_LINE_END  # (” opening too: it reads as closing)
                 or prev.kind == "quote-open"
                 or (a in INSEPARABLE and b == a)
                 or offsets[i] in in_date
@@ -368,9 +368,9 @@ def _paragraph(us: list[Unit], column: Column, text: str, full: bool = False) ->
             total = cost_here + LINE_COST + line_cost + (column.phrase_break if j in inside else 0.0)
             if total < best.get(k, (inf,))[0]:
                 best[k] = (total, i, spacing, squeezed)
-    if final is None:
-        if not full:  # only a much shorter line goes (a long unbreakable run next): try them all
-            return _paragraph(us, column, text, full=True)
+    if final is None or (final[0] >= WIDOW_COST and not full):
+        if not full:  # only a much shorter line goes (a long unbreakable run next, or a widow
+            return _paragraph(us, column, text, full=True)  # to avoid): try them all
         raise TextTooWide(text, _run_at(us, max(best)))
     # walk back from the last line
     lines = [Line(us[final[1]:], squeeze=final[2], last=True)]
