@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.errors import Diagnostic, PrintgenError
-from generator.render.compose import WIDOW_LETTERS, is_letter
+from generator.render.measure import has_widow
 from generator.model import Content, Text
 from generator.render import Artifact, Option, OptionError, register
 from generator.render.sheet import (
@@ -222,7 +222,7 @@ class CardLayout:
         lines = head.balance(card.headline, w - 1, max_lines)
         if lines is None:
             return None
-        if len(lines) > 1 and card.number not in self.widows and sum(map(is_letter, lines[-1])) < WIDOW_LETTERS:
+        if card.number not in self.widows and has_widow(lines):
             return None  # a headline's widow: a size smaller, on fewer or fuller lines
         bar_w, bar_h = 40 * PT_PER_MM * k, 2.2 * PT_PER_MM * k
         gap_above, gap_below = 0.55 * head.size, 0.9 * body.size if card.kind != "words" else 0.55 * head.size

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from generator.fonts import WAKAN_CHARS, WAKAN_GAP_EM, Face, is_variation_selector
-from generator.render.measure import NO_LINE_END, NO_LINE_START, font_metrics
+from generator.render.measure import NO_LINE_END, NO_LINE_START, WIDOW_LETTERS, font_metrics, is_letter
 from generator.render.typeset import is_japanese
 
 # Full-width brackets and punctuation whose glyph fills one half of the em and whose other half
@@ -56,13 +56,7 @@ INSEPARABLE = frozenset("…‥―—")  # cl-08: no break between two of them
 # digits and the kanji that counts them.
 _DIGIT = "[0-9０-９]"
 NUMBER_GROUP = re.compile(rf"(?:令和|平成|昭和|大正|明治)(?:元|{_DIGIT}+)年度?|{_DIGIT}+(?:年度|[年月日回人名点つ%％])")
-WIDOW_LETTERS = 3  # a paragraph's last line holds at least this many characters besides punctuation
 EPSILON = 0.01  # pt: rounding room when comparing widths
-
-
-def is_letter(char: str) -> bool:
-    """What a widow is counted in: not white space, punctuation or a symbol."""
-    return bool(char.strip()) and unicodedata.category(char)[0] not in "PS"
 
 
 @dataclass(frozen=True)
@@ -117,6 +111,22 @@ class TextTooWide(ValueError):
         self.text, self.run = text, run
 
 
+def _full(u: Unit, em: float) -> bool:
+    """Whether ``u`` is one em wide (full-width punctuation has a blank half to give)."""
+    return abs(u.advance - em) < 0.01 * em
+
+
+def _halved_at_end(u: Unit, em: float) -> bool:
+    """Whether ``u`` ending a line is set half width (行末の約物を二分)."""
+    return u.kind == "close" and not u.trim_after and _full(u, em)
+
+
+def _compressible(u: Unit, em: float) -> bool:
+    """Whether ``u``'s trailing half may be compressed inside a line (追い込み: commas and
+    closing brackets, JLReq 1/2 → 0; full stops keep theirs)."""
+    return _halved_at_end(u, em) and u.text[0] not in FULL_STOPS
+
+
 def _kind(char: str) -> str:
     if char in OPENING:
         return "open"
@@ -165,12 +175,11 @@ def _units(text: str, face: Face, size: float, wakan: bool = True) -> tuple[tupl
         in_date.update(range(m.start() + 1, m.end()))
     for i, u in enumerate(units):
         prev = units[i - 1] if i else None
-        full = abs(u.advance - em) < 0.01 * em
         if prev is not None:
             # 約物: two blank halves that meet become one
-            if prev.kind == "close" and u.kind in ("close", "open") and abs(prev.advance - em) < 0.01 * em:
+            if prev.kind == "close" and u.kind in ("close", "open") and _full(prev, em):
                 prev.trim_after = half
-            elif prev.kind == "open" and u.kind == "open" and full:
+            elif prev.kind == "open" and u.kind == "open" and _full(u, em):
                 u.trim_before = half
             # 和欧間
             a, b = prev.text[0], u.text[0]
@@ -193,8 +202,7 @@ def _units(text: str, face: Face, size: float, wakan: bool = True) -> tuple[tupl
             if u.kind == "space":
                 u.break_before = False  # a space stays at the end of the line before
     _break_long_runs(units)
-    return tuple((u.text, u.advance, u.kind, u.trim_before, u.trim_after, u.gap_before, u.gap_after,
-                  u.spread_after, u.break_before) for u in units)
+    return tuple(map(dataclasses.astuple, units))
 
 
 # A Latin run this long (an address, a URL) may break after one of URL_BREAKS, as URLs are
@@ -244,25 +252,17 @@ def units(text: str, face: Face, size: float, wakan: bool = True) -> list[Unit]:
 def _line_width(line: list[Unit], em: float) -> float:
     """The set width of ``line`` (no justification): advances, 約物 trims, 和欧間 inside it,
     closing punctuation at its end half width, spaces at its ends not counted."""
-    while line and line[-1].kind == "space":
-        line = line[:-1]
-    while line and line[0].kind == "space":
-        line = line[1:]
+    line = _trimmed(line)
     if not line:
         return 0.0
     width = sum(u.advance - u.trim_before - u.trim_after for u in line)
     width += WAKAN_GAP_EM * em * sum(1 for a, b in zip(line, line[1:]) if a.gap_after or b.gap_before)
-    last = line[-1]
-    if last.kind == "close" and not last.trim_after and abs(last.advance - em) < 0.01 * em:
-        width -= 0.5 * em
-    return width
+    return width - (0.5 * em if _halved_at_end(line[-1], em) else 0.0)
 
 
 def _squeezable(line: list[Unit], em: float) -> list[int]:
-    """Units of ``line`` whose trailing half may be compressed (commas and closing brackets
-    inside the line: JLReq allows 1/2 → 0; full stops keep theirs)."""
-    return [i for i, u in enumerate(line[:-1]) if u.kind == "close" and u.text[0] not in FULL_STOPS
-            and not u.trim_after and abs(u.advance - em) < 0.01 * em]
+    """Units of ``line`` whose trailing half may be compressed (:func:`_compressible`; not its last)."""
+    return [i for i, u in enumerate(line[:-1]) if _compressible(u, em)]
 
 
 def set_lines(text: str, column: Column) -> list[Line]:
@@ -295,8 +295,7 @@ def _paragraph(us: list[Unit], column: Column, text: str, full: bool = False) ->
         net.append(net[-1] + u.advance - u.trim_before - u.trim_after)
         if k:
             gaps.append(gaps[-1] + (us[k - 1].gap_after or u.gap_before))
-        squeeze.append(squeeze[-1] + (u.kind == "close" and u.text[0] not in FULL_STOPS and not u.trim_after
-                                      and abs(u.advance - em) < 0.01 * em))
+        squeeze.append(squeeze[-1] + _compressible(u, em))
         spread.append(spread[-1] + u.spread_after)
         letters.append(letters[-1] + is_letter(u.text[0]))
     gap = WAKAN_GAP_EM * em
@@ -315,10 +314,7 @@ def _paragraph(us: list[Unit], column: Column, text: str, full: bool = False) ->
             j -= 1
         if j == i:
             return 0.0, 0.0, 0.0
-        natural = net[j] - net[i] + gap * (gaps[j] - gaps[i + 1])
-        last = us[j - 1]
-        if last.kind == "close" and not last.trim_after and abs(last.advance - em) < 0.01 * em:
-            natural -= 0.5 * em
+        natural = net[j] - net[i] + gap * (gaps[j] - gaps[i + 1]) - (0.5 * em if _halved_at_end(us[j - 1], em) else 0.0)
         if natural <= width + EPSILON:
             spreads = spread[j - 1] - spread[i]
             slack = width - natural
@@ -337,9 +333,8 @@ def _paragraph(us: list[Unit], column: Column, text: str, full: bool = False) ->
     reach = column.width if full else PRUNE_EM * em
     inf = float("inf")
     best = {0: (0.0, -1, 0.0, 0.0)}  # line start -> (cost so far, previous start, spacing, squeeze)
-    order = sorted(set(starts))
     final: tuple[float, int, float] | None = None  # (cost, start of the last line, squeeze)
-    for i in order:
+    for i in starts:
         if i not in best:
             continue
         cost_here = best[i][0]
@@ -455,9 +450,7 @@ def line_html(line: Line, em: float, indent: float = 0.0, block: bool = True) ->
             classes.append("wa-l")
         elif gap_after:
             classes.append("wa-r")
-        after = u.trim_after
-        if i == len(body) - 1 and u.kind == "close" and not after and abs(u.advance - em) < 0.01 * em:
-            after = 0.5 * em
+        after = 0.5 * em if i == len(body) - 1 and _halved_at_end(u, em) else u.trim_after
         if i in squeezable:
             after += line.squeeze
         if u.trim_before:
@@ -516,22 +509,26 @@ def compose_lines(lines: list[str], face: Face, size: float, block: bool = True)
     return Markup(("" if block else "\n").join(html))
 
 
-def headline(text: str, column: Column, max_lines: int | None = None, prefix: str = "", prefix_class: str = "") -> Markup:
-    """A heading, table head or caption: broken only at phrase boundaries into the fewest,
-    most even lines (:func:`generator.render.phrases.balance`); by characters only when a
-    phrase is wider than the column."""
+def _heading_lines(text: str, column: Column) -> list[Line]:
+    """A heading's lines: only at phrase boundaries, the fewest and most even
+    (:func:`generator.render.phrases.balance`); in a narrow column at BudouX's phrases as they
+    are (「と｜して」 included); by characters only when a phrase is wider than the column."""
     from generator.render.phrases import balance
 
     width = column.width - column.indent * column.size
     measure = functools.partial(line_width, face=column.face, size=column.size, wakan=column.wakan)
-    lines = balance(prefix + str(text), width, measure, max_lines)
-    if lines is None:  # a narrow column: BudouX's phrases as they are, 「と｜して」 included
-        lines = balance(prefix + str(text), width, measure, max_lines, strict=False)
-    if lines is None:
-        return compose(text, dataclasses.replace(column, justify=False), prefix, prefix_class)
-    set_ = [Line(units(line, column.face, column.size, column.wakan), last=True) for line in lines]
-    _mark(set_, len(prefix), prefix_class)
-    return Markup("".join(line_html(line, column.size) for line in set_))
+    broken = balance(text, width, measure) or balance(text, width, measure, strict=False)
+    if broken is None:
+        return set_lines(text, dataclasses.replace(column, justify=False))
+    return [Line(units(line, column.face, column.size, column.wakan), last=True) for line in broken]
+
+
+def headline(text: str, column: Column, prefix: str = "", prefix_class: str = "") -> Markup:
+    """A heading, table head or caption (:func:`_heading_lines`); ``prefix`` as in :func:`compose`."""
+    lines = _heading_lines(prefix + str(text), column)
+    _mark(lines, len(prefix), prefix_class)
+    em = column.size
+    return Markup("".join(line_html(line, em, column.indent * em if n == 0 else 0.0) for n, line in enumerate(lines)))
 
 
 # Every composed line is a block WeasyPrint does not break again; ``ns``: no justification space
@@ -554,44 +551,31 @@ def _too_wide(text, error: TextTooWide, column: Column):
     return PrintgenError.of(Diagnostic.at(source, message)) if source is not None else PrintgenError(message)
 
 
-def hanging(text: str, column: Column, marker: str, marker_class: str, hang: float, heading: bool = False) -> Markup:
+def hanging(text: str, column: Column, marker: str, marker_class: str, hang_em: float, heading: bool = False) -> Markup:
     """``text`` set in ``column`` (as :func:`compose`, or :func:`headline` with ``heading``) with
-    ``marker`` (①, a number) hanging ``hang`` pt to the left of its first line, in the same line
-    (so it is read, and copied, just before the text), in a span of ``marker_class`` that CSS
-    makes ``hang`` wide."""
-    if heading:
-        from generator.render.phrases import balance
-
-        measure = functools.partial(line_width, face=column.face, size=column.size, wakan=column.wakan)
-        broken = balance(str(text), column.width, measure) or balance(str(text), column.width, measure, strict=False)
-        lines = [Line(units(b, column.face, column.size, column.wakan), last=True) for b in broken] if broken \
-            else set_lines(text, dataclasses.replace(column, indent=0.0, justify=False))
-    else:
-        lines = set_lines(text, dataclasses.replace(column, indent=0.0))
+    ``marker`` (①, a number) hanging ``hang_em`` em to the left of its first line, in the same
+    line (so it is read, and copied, just before the text), in a span of ``marker_class`` that
+    CSS makes that wide."""
+    hang = hang_em * column.size
+    column = dataclasses.replace(column, indent=0.0)
+    lines = _heading_lines(str(text), column) if heading else set_lines(text, column)
     lines[0].units.insert(0, Unit(str(marker), hang, "other", spread_after=False, break_before=False, css=marker_class))
     return Markup("".join(line_html(line, column.size, -hang if n == 0 else 0.0) for n, line in enumerate(lines)))
 
 
-def hanging_filter(text, column: Column, marker: str, marker_class: str, hang_em: float, heading: bool = False) -> Markup:
-    """:func:`hanging` for templates, ``hang_em`` in em of the column's size (errors as :func:`compose_filter`)."""
-    try:
-        return hanging(text, column, marker, marker_class, hang_em * column.size, heading)
-    except TextTooWide as error:
-        raise _too_wide(text, error, column) from None
+def _reported(function):
+    """``function`` for templates: a run too wide for its column is a content error naming
+    the text's file, line and key."""
+    @functools.wraps(function)
+    def filter_(text, column: Column, *args, **kwargs) -> Markup:
+        try:
+            return function(text, column, *args, **kwargs)
+        except TextTooWide as error:
+            raise _too_wide(text, error, column) from None
+
+    return filter_
 
 
-def compose_filter(text, column: Column, prefix: str = "", prefix_class: str = "") -> Markup:
-    """:func:`compose` for templates: a run too wide for its column is a content error
-    naming the text's file, line and key."""
-    try:
-        return compose(text, column, str(prefix), prefix_class)
-    except TextTooWide as error:
-        raise _too_wide(text, error, column) from None
-
-
-def headline_filter(text, column: Column, prefix: str = "", prefix_class: str = "") -> Markup:
-    """:func:`headline` for templates (errors as :func:`compose_filter`)."""
-    try:
-        return headline(text, column, None, str(prefix), prefix_class)
-    except TextTooWide as error:
-        raise _too_wide(text, error, column) from None
+compose_filter = _reported(compose)
+headline_filter = _reported(headline)
+hanging_filter = _reported(hanging)

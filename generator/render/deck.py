@@ -22,7 +22,7 @@ from generator.i18n import _
 from generator.fonts import FACES, PGOTHIC
 from generator.model import Content
 from generator.render import Artifact, Option, Renderer, register
-from generator.render.measure import AUTOSPACE_EM, font_metrics, wrap
+from generator.render.measure import AUTOSPACE_EM, font_metrics, has_widow, wrap
 from generator.render.style import THEMES
 from generator.render.typeset import sentences
 from generator.templates import counted
@@ -509,15 +509,6 @@ def _phrased_title(title: str, size: float, box: Box) -> str | None:
     if title_height(title, size, box) > box.inner_h or not _title_at_phrases(title, size, box):
         return None
     return title
-
-
-def has_widow(lines) -> bool:
-    """Whether a paragraph of ``lines`` ends on a widow: a last line (of two or more) with
-    fewer than :data:`~generator.render.compose.WIDOW_LETTERS` characters besides
-    punctuation (「う。」「ます。」「回…」)."""
-    from generator.render.compose import WIDOW_LETTERS, is_letter
-
-    return len(lines) > 1 and sum(map(is_letter, lines[-1])) < WIDOW_LETTERS
 
 
 # A body box is made at most this much narrower (in ems of the body size) to end no paragraph

@@ -30,6 +30,26 @@ NO_LINE_START = frozenset(
 NO_LINE_END = frozenset("「『（〔［｛〈《【〘〖〝‘“([{<«")
 
 
+# A paragraph's last line (of two or more) with fewer characters than this besides punctuation
+# is a widow (「う。」「こと。」): every renderer that breaks lines avoids it.
+WIDOW_LETTERS = 3
+
+
+def is_letter(char: str) -> bool:
+    """What a widow is counted in: not white space, punctuation or a symbol."""
+    return bool(char.strip()) and unicodedata.category(char)[0] not in "PS"
+
+
+def is_widow(line: str) -> bool:
+    """Whether ``line``, as the last of a paragraph of two or more, is too short (a widow)."""
+    return sum(map(is_letter, line)) < WIDOW_LETTERS
+
+
+def has_widow(lines) -> bool:
+    """Whether a paragraph of ``lines`` ends on a widow (「う。」「ます。」「回…」)."""
+    return len(lines) > 1 and is_widow(lines[-1])
+
+
 # LibreOffice puts about a quarter em between Japanese and Latin letters or digits
 # (令和 2 年; its "Asian/non-Asian spacing" is on by default and a .pptx cannot turn it off).
 # Counting it makes the measure safe there; PowerPoint, which adds none, only gains room.

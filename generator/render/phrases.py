@@ -18,6 +18,7 @@ from typing import Callable, Sequence
 from generator.fonts import is_variation_selector
 from generator.render.measure import NO_LINE_END as NO_END
 from generator.render.measure import NO_LINE_START as NO_START
+from generator.render.measure import is_widow
 
 @functools.lru_cache(maxsize=1)
 def _parser():
@@ -141,18 +142,11 @@ def phrases(text: str, strict: bool = True) -> tuple[str, ...]:
 CLAUSE_ENDS = set("、。，．！？!?")
 CLAUSE_BONUS = 0.1
 
-# A last line of fewer letters than this (「喜び」 under two full lines) is a widow: chosen only
-# when every break of the fewest lines leaves one.
-WIDOW_LETTERS = 3
+# A widow (「喜び」 alone under two full lines, measure.is_widow) is chosen only when every
+# break of the fewest lines leaves one.
 WIDOW_COST = 10.0
 
 Measure = Callable[[str], float]
-
-
-def _letters(text: str) -> int:
-    import unicodedata
-
-    return sum(1 for c in text if c.strip() and unicodedata.category(c)[0] not in "PS")
 
 
 def wrap(text: str, width: float, measure: Measure) -> list[str] | None:
@@ -198,7 +192,7 @@ def balance(text: str, width: float, measure: Measure, max_lines: int | None = N
             if rest is None:
                 continue
             cost = (rest[0] + 1, rest[1] + ((width - w) / width) ** 2 - (CLAUSE_BONUS if line.rstrip()[-1] in CLAUSE_ENDS and j < n else 0)
-                    + (WIDOW_COST if j == n and i > 0 and _letters(line) < WIDOW_LETTERS else 0))
+                    + (WIDOW_COST if j == n and i > 0 and is_widow(line) else 0))
             if best[i] is None or cost < best[i]:
                 best[i], choice[i] = cost, j
     if best[0] is None or (max_lines is not None and best[0][0] > max_lines):

@@ -24,8 +24,8 @@ from generator.fonts import GOTHIC, PGOTHIC, Face, FACES
 from generator.i18n import _
 from generator.model import ID_MAX, ID_PATTERN, Content, Text
 from generator.render import Artifact, Option, OptionError, Renderer
-from generator.render.compose import (COMPOSE_CSS, WIDOW_LETTERS, Column, TextTooWide, compose_lines, is_letter,
-                                      line_width, set_lines)
+from generator.render.compose import COMPOSE_CSS, Column, TextTooWide, compose_lines, line_width, set_lines
+from generator.render.measure import has_widow
 from generator.render.phrases import balance
 from generator.render.typeset import TYPESET_CSS
 
@@ -266,9 +266,9 @@ class Type:
         """A headline in the fewest, most even lines of whole phrases; when every such break
         leaves a widow (「喜び」 alone), BudouX's looser phrases (「かけがえの／ない喜び」) may do."""
         lines = balance(text, width, self.measure, max_lines)
-        if lines and len(lines) > 1 and _letters(lines[-1]) < WIDOW_LETTERS:
+        if lines and has_widow(lines):
             looser = balance(text, width, self.measure, max_lines, strict=False)
-            if looser and _letters(looser[-1]) >= WIDOW_LETTERS:
+            if looser and not has_widow(looser):
                 return looser
         return lines
 
@@ -286,10 +286,6 @@ class Type:
 PHRASE_BREAK = 15.0
 LOOSE_PHRASE_BREAK = 0.5  # (then a word breaks rather than a line looser by ~0.7 em a gap)
 HEAD = (PGOTHIC, 700)  # headlines: proportional bold
-
-
-def _letters(line: str) -> int:
-    return sum(map(is_letter, line))
 
 BODY = (GOTHIC, 400)  # text: fixed-pitch, the even grid of Japanese text
 LABEL = BODY  # kickers and credits: the text face (one font fewer to embed and subset)
